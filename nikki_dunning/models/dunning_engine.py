@@ -1,0 +1,792 @@
+"""The dunning engine: enrol invoices, run the steps that are due, record.
+
+Flow: sources (submit, auto-enrol, import) -> ``_enrol`` -> ``_run_due`` /
+``_execute`` per batch of customers -> channels (email, hand-over) -> history.
+
+Safety rules, enforced here and by the database:
+- a customer is processed by one worker at a time: customers are claimed
+  with a transaction-scoped advisory lock and their due invoices locked with
+  ``FOR UPDATE``; another worker skips them instead of waiting;
+- everything done for one customer (message queued, history lines, stage
+  moved) commits together or not at all;
+- a step line is unique per invoice, cycle and day (unique index), so even a
+  worker working from a stale snapshot cannot send a step twice;
+- stop conditions are re-checked on the locked rows right before acting.
+"""
+
+import logging
+import threading
+import time
+from collections import defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..services import planning
+
+_logger = logging.getLogger(__name__)
+
+# advisory lock namespace of the module ("NIKK")
+LOCK_CLASS = 0x4E494B4B & 0x7FFFFFFF
+# customers per batch (one transaction each when the cron commits)
+BATCH_CUSTOMERS = 200
+# seconds one cron call may spend before handing over to the next call
+CRON_TIME_BUDGET = 240
+# how many times a failed email is queued again
+MAIL_RETRIES = 3
+
+SUBMISSION_MESSAGES = {
+    "not_customer_invoice": "it is not a customer invoice",
+    "not_posted": "it is not posted",
+    "paid": "it is already paid",
+    "already_running": "it is already in dunning",
+    "excluded": "the customer is excluded from dunning",
+    "below_minimum": "its open amount is below the policy's minimum",
+}
+
+
+class NikkiDunningEngine(models.AbstractModel):
+    _name = "nikki.dunning.engine"
+    _description = "Dunning Engine"
+
+    # ------------------------------------------------------------------
+    # policies and customers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _policies_for(self, moves):
+        """The policy of each invoice: the customer's own for the invoice's
+        company, else the company's default, else the NIKKI standard."""
+        result = {}
+        standard = self.env.ref(
+            "nikki_dunning.policy_nikki_standard", raise_if_not_found=False
+        )
+        for company, company_moves in moves.grouped("company_id").items():
+            partners = company_moves.commercial_partner_id.with_company(company)
+            default = company.dunning_policy_id or standard
+            for move in company_moves:
+                policy = (
+                    partners.browse(move.commercial_partner_id.id).dunning_policy_id
+                    or default
+                )
+                if policy.company_id and policy.company_id != company:
+                    policy = default
+                result[move] = policy.sudo()
+        return result
+
+    @api.model
+    def _customer_flags(self, moves, today):
+        """Exclusion and hold of each (company, customer) of ``moves``."""
+        flags = {}
+        for company, company_moves in moves.grouped("company_id").items():
+            for partner in company_moves.commercial_partner_id.with_company(company):
+                held = partner.dunning_hold and not (
+                    partner.dunning_hold_until and partner.dunning_hold_until < today
+                )
+                flags[(company.id, partner.id)] = {
+                    "excluded": partner.dunning_excluded,
+                    "held": held,
+                }
+        return flags
+
+    @api.model
+    def _invoice_contacts(self, partners):
+        """The address dunning messages go to: the customer's 'Invoice'
+        contact when there is one, else the customer itself."""
+        contacts = {partner.id: partner for partner in partners}
+        children = self.env["res.partner"].search(
+            [
+                ("parent_id", "in", partners.ids),
+                ("type", "=", "invoice"),
+                ("active", "=", True),
+            ],
+            order="parent_id, id desc",
+        )
+        for child in children:
+            contacts[child.parent_id.id] = child
+        return contacts
+
+    # ------------------------------------------------------------------
+    # enrolment (Day 0)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _submission_problems(self, moves):
+        """(invoice, problem key) for every invoice that cannot enter."""
+        problems = []
+        today = fields.Date.context_today(self)
+        policies = self._policies_for(moves)
+        flags = self._customer_flags(moves, today)
+        for move in moves:
+            problem = planning.submission_problem(move._dunning_facts())
+            if not problem:
+                if flags[(move.company_id.id, move.commercial_partner_id.id)][
+                    "excluded"
+                ]:
+                    problem = "excluded"
+                elif move.amount_residual < policies[move].minimum_amount:
+                    problem = "below_minimum"
+            if problem:
+                problems.append((move, problem))
+        return problems
+
+    @api.model
+    def _check_submittable(self, moves):
+        if not moves:
+            raise UserError(_("Select the invoices to submit to dunning."))
+        problems = self._submission_problems(moves)
+        if problems:
+            raise UserError(
+                _("These invoices cannot be submitted to dunning:")
+                + "\n"
+                + "\n".join(
+                    _("- %(invoice)s: %(reason)s")
+                    % {
+                        "invoice": move.name or move.display_name,
+                        "reason": _(SUBMISSION_MESSAGES[problem]),  # pylint: disable=translation-not-lazy
+                    }
+                    for move, problem in problems
+                )
+            )
+
+    @api.model
+    def _enrol(self, moves, source, today=None):
+        """Put invoices in the workflow with Day 0 = ``today``."""
+        today = today or fields.Date.context_today(self)
+        policies = self._policies_for(moves)
+        by_policy = defaultdict(lambda: self.env["account.move"])
+        for move in moves:
+            by_policy[policies[move]] |= move
+        for policy, policy_moves in by_policy.items():
+            policy_moves.sudo()._dunning_write(
+                {
+                    "dunning_policy_id": policy.id,
+                    "dunning_state": "active",
+                    "dunning_source": source,
+                    "dunning_start_date": today,
+                    "dunning_step_id": False,
+                    "dunning_step_offset": 0,
+                    "dunning_step_date": False,
+                    "dunning_hold_reason": False,
+                    "dunning_hold_until": False,
+                    "dunning_end_reason": False,
+                    "dunning_end_date": False,
+                    "dunning_case_id": False,
+                }
+            )
+        return moves
+
+    @api.model
+    def _submit(self, moves, source="manual", today=None):
+        """Enrol ``moves`` and run their Day 0 step right away.
+
+        Used by every source (list/form action, receivables import): the
+        Day 0 notice does not wait for the night.
+        """
+        today = today or fields.Date.context_today(self)
+        self._check_submittable(moves)
+        self._enrol(moves, source, today)
+        stats = self._run_due(
+            today,
+            commit=False,
+            customer_ids=moves.commercial_partner_id.ids,
+            company_ids=moves.company_id.ids,
+        )
+        message = _(
+            "%(invoices)s invoice(s) entered the dunning workflow; "
+            "%(messages)s customer message(s) queued.",
+            invoices=len(moves),
+            messages=stats["messages"],
+        )
+        if stats["busy"]:
+            message += " " + _(
+                "%s customer(s) were being processed by the scheduled run, "
+                "which sends their Day 0 notice.",
+                stats["busy"],
+            )
+        return dict(stats, message=message)
+
+    @api.model
+    def _auto_enrol(self, today, company_ids=None):
+        """Enrol open invoices a policy's delay after their due date."""
+        query = SQL(
+            """
+            SELECT id FROM account_move
+             WHERE dunning_state = 'none'
+               AND move_type = 'out_invoice'
+               AND state = 'posted'
+               AND payment_state IN ('not_paid', 'partial')
+               AND invoice_date_due < %(today)s
+               %(company)s
+            """,
+            today=today,
+            company=SQL("AND company_id IN %s", tuple(company_ids))
+            if company_ids
+            else SQL(),
+        )
+        moves = self.env["account.move"].browse(
+            row[0] for row in self.env.execute_query(query)
+        )
+        if not moves:
+            return moves
+        policies = self._policies_for(moves)
+        flags = self._customer_flags(moves, today)
+        to_enrol = moves.filtered(
+            lambda move: policies[move].auto_enrol
+            and fields.Date.add(
+                move.invoice_date_due, days=policies[move].auto_enrol_days
+            )
+            <= today
+            and not flags[(move.company_id.id, move.commercial_partner_id.id)][
+                "excluded"
+            ]
+            and move.amount_residual >= policies[move].minimum_amount
+        )
+        return self._enrol(to_enrol, "auto", today)
+
+    # ------------------------------------------------------------------
+    # the nightly run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_run(self, company_ids=None):
+        """Daily job: enrol overdue invoices, end expired holds, retry failed
+        emails, then run every step that has come due."""
+        today = fields.Date.context_today(self)
+        commit = self._can_commit()
+        self._auto_enrol(today, company_ids)
+        self._end_expired_holds(today, company_ids)
+        self._retry_failed_mails(company_ids)
+        if commit:
+            self.env.cr.commit()
+        stats = self._run_due(
+            today,
+            commit=commit,
+            company_ids=company_ids,
+            deadline=time.monotonic() + CRON_TIME_BUDGET,
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=stats["customers"], remaining=stats["remaining"]
+        )
+        return stats
+
+    @api.model
+    def _can_commit(self):
+        """Commit per batch only inside a real cron worker (not in a user's
+        request, nor in tests)."""
+        return bool(self.env.context.get("cron_id")) and not getattr(
+            threading.current_thread(), "testing", False
+        )
+
+    @api.model
+    def _run_due(
+        self,
+        today,
+        commit=False,
+        company_ids=None,
+        customer_ids=None,
+        batch_size=BATCH_CUSTOMERS,
+        deadline=None,
+    ):
+        """Process every customer with due steps, a batch at a time.
+
+        Customers are walked in (customer, company) order; each batch is
+        claimed, executed and (when ``commit``) committed before the next.
+        Returns counters: customers and messages done, customers a concurrent
+        worker held (busy), failed, and what remains when the deadline cut
+        the run short.
+        """
+        stats = {"customers": 0, "messages": 0, "busy": 0, "failed": 0, "remaining": 0}
+        after = (0, 0)
+        retries = 0
+        while True:
+            candidates = self._due_customers(
+                today, after, batch_size, company_ids, customer_ids
+            )
+            if not candidates:
+                break
+            try:
+                claimed = self._claim_customers(candidates)
+                stats["busy"] += len(candidates) - len(claimed)
+                result = self._execute(claimed, today)
+                if commit:
+                    self.env.cr.commit()
+            except (
+                pg_errors.SerializationFailure,
+                pg_errors.UniqueViolation,
+                pg_errors.LockNotAvailable,
+            ):
+                # another worker committed work for these customers after our
+                # snapshot was taken: start the batch again on fresh data
+                if not commit or retries >= 3:
+                    raise
+                self.env.cr.rollback()
+                retries += 1
+                continue
+            retries = 0
+            after = candidates[-1]
+            for key in ("customers", "messages", "failed"):
+                stats[key] += result[key]
+            if deadline and time.monotonic() > deadline:
+                stats["remaining"] = self._count_due_customers(
+                    today, after, company_ids, customer_ids
+                )
+                break
+        return stats
+
+    def _due_filter(self, today, after, company_ids, customer_ids):
+        return SQL(
+            """
+                dunning_state = 'active'
+            AND dunning_next_date <= %(today)s
+            AND (commercial_partner_id, company_id) > (%(partner)s, %(company)s)
+            %(companies)s %(customers)s
+            """,
+            today=today,
+            partner=after[0],
+            company=after[1],
+            companies=SQL("AND company_id IN %s", tuple(company_ids))
+            if company_ids
+            else SQL(),
+            customers=SQL("AND commercial_partner_id IN %s", tuple(customer_ids))
+            if customer_ids
+            else SQL(),
+        )
+
+    @api.model
+    def _due_customers(self, today, after, limit, company_ids=None, customer_ids=None):
+        """The next ``limit`` (customer, company) pairs with due steps."""
+        self.env["account.move"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT commercial_partner_id, company_id
+                  FROM account_move
+                 WHERE %s
+              GROUP BY commercial_partner_id, company_id
+              ORDER BY commercial_partner_id, company_id
+                 LIMIT %s
+                """,
+                self._due_filter(today, after, company_ids, customer_ids),
+                limit,
+            )
+        )
+        return [tuple(row) for row in rows]
+
+    @api.model
+    def _count_due_customers(self, today, after, company_ids=None, customer_ids=None):
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT COUNT(DISTINCT (commercial_partner_id, company_id)) "
+                "FROM account_move WHERE %s",
+                self._due_filter(today, after, company_ids, customer_ids),
+            )
+        )
+        return rows[0][0]
+
+    @api.model
+    def _claim_customers(self, candidates):
+        """Claim customers for this transaction; those another worker holds
+        are skipped, not waited for. Returns the due invoices claimed,
+        locked against concurrent writes (payments wait for our commit)."""
+        partner_ids = [partner_id for partner_id, _company in candidates]
+        claimed = {
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT p FROM unnest(%s) AS p "
+                    "WHERE pg_try_advisory_xact_lock(%s, p)",
+                    partner_ids,
+                    LOCK_CLASS,
+                )
+            )
+        }
+        pairs = [pair for pair in candidates if pair[0] in claimed]
+        if not pairs:
+            return self.env["account.move"]
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM account_move
+                 WHERE dunning_state = 'active'
+                   AND (commercial_partner_id, company_id) IN %s
+                   AND dunning_next_date IS NOT NULL
+              ORDER BY id
+                   FOR UPDATE
+                """,
+                tuple(pairs),
+            )
+        )
+        moves = self.env["account.move"].browse(row[0] for row in rows)
+        # the rows may have changed since they were cached: read them fresh
+        moves.invalidate_recordset()
+        return moves
+
+    # ------------------------------------------------------------------
+    # execution
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _execute(self, moves, today):
+        """Execute what is due for the claimed invoices ``moves``.
+
+        Fast path: the whole batch in one savepoint with set-based writes.
+        When something fails, the batch is replayed customer by customer so
+        one customer's failure does not stop the others; the failing customer
+        is logged and retried on the next run.
+        """
+        result = {"customers": 0, "messages": 0, "failed": 0}
+        if not moves:
+            return result
+        try:
+            with self.env.cr.savepoint():
+                done = self._execute_batch(moves, today)
+            result.update(done)
+            return result
+        except Exception:  # noqa: BLE001 -- replayed customer by customer below
+            _logger.info("Dunning batch failed, replaying it customer by customer")
+        for (_company, _partner), customer_moves in moves.grouped(
+            lambda move: (move.company_id, move.commercial_partner_id)
+        ).items():
+            try:
+                with self.env.cr.savepoint():
+                    done = self._execute_batch(customer_moves, today)
+            except Exception as error:  # noqa: BLE001
+                _logger.exception(
+                    "Dunning failed for customer %s",
+                    customer_moves.commercial_partner_id.id,
+                )
+                result["failed"] += 1
+                self._record_failure(customer_moves, error, today)
+                continue
+            result["customers"] += done["customers"]
+            result["messages"] += done["messages"]
+        return result
+
+    @api.model
+    def _execute_batch(self, moves, today):
+        """Set-based execution of the due steps of ``moves`` (locked)."""
+        moves = moves.sudo()
+        moves.fetch(
+            [
+                "state",
+                "move_type",
+                "payment_state",
+                "amount_residual",
+                "currency_id",
+                "company_id",
+                "commercial_partner_id",
+                "dunning_state",
+                "dunning_policy_id",
+                "dunning_next_step_id",
+                "dunning_next_date",
+                "dunning_start_date",
+            ]
+        )
+        flags = self._customer_flags(moves, today)
+        ended = defaultdict(lambda: self.env["account.move"])
+        due = defaultdict(list)  # (company, partner) -> [(move, step)]
+        for move in moves:
+            key = (move.company_id.id, move.commercial_partner_id.id)
+            policy = move.dunning_policy_id
+            reason = planning.end_reason(
+                move._dunning_facts(),
+                minimum_amount=policy.minimum_amount,
+                excluded=flags[key]["excluded"],
+            )
+            if reason:
+                ended[reason] |= move
+            elif (
+                not flags[key]["held"]
+                and move.dunning_next_step_id
+                and move.dunning_next_date
+                and move.dunning_next_date <= today
+            ):
+                due[key].append((move, move.dunning_next_step_id))
+        for reason, reason_moves in ended.items():
+            self._end(reason_moves, reason, today)
+        if not due:
+            return {"customers": 0, "messages": 0}
+
+        communications, logs = self._record_steps(due, today)
+        self._move_stages(logs, today)
+        handover_logs = logs.filtered(lambda log: log.action == "handover")
+        if handover_logs:
+            self.env["nikki.dunning.channel.handover"]._hand_over(handover_logs, today)
+        sent = self.env["nikki.dunning.channel.email"]._send(communications)
+        self._post_chatter(logs)
+        return {"customers": len(due), "messages": len(sent)}
+
+    @api.model
+    def _record_steps(self, due, today):
+        """One message per customer, one history line per invoice."""
+        partners = self.env["res.partner"].browse({key[1] for key in due})
+        contacts = self._invoice_contacts(partners)
+        Communication = self.env["nikki.dunning.communication"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        comm_vals = []
+        for (company_id, partner_id), items in due.items():
+            lead = max(
+                (step for _move, step in items),
+                key=lambda step: (step.day_offset, step.id),
+            )
+            comm_vals.append(
+                {
+                    "company_id": company_id,
+                    "partner_id": partner_id,
+                    "contact_id": contacts[partner_id].id,
+                    "policy_id": lead.policy_id.id,
+                    "step_id": lead.id,
+                    "action": lead.action,
+                    "date": today,
+                    "channel": "email" if lead.mail_template_id else "none",
+                }
+            )
+        communications = Communication.sudo().create(comm_vals)
+        log_vals = []
+        for communication, items in zip(communications, due.values(), strict=True):
+            for move, step in items:
+                log_vals.append(
+                    {
+                        "move_id": move.id,
+                        "partner_id": communication.partner_id.id,
+                        "company_id": communication.company_id.id,
+                        "policy_id": move.dunning_policy_id.id,
+                        "step_id": step.id,
+                        "day_offset": step.day_offset,
+                        "cycle_start": move.dunning_start_date,
+                        "action": step.action,
+                        "date": today,
+                        "currency_id": move.currency_id.id,
+                        "amount_residual": move.amount_residual,
+                        "communication_id": communication.id,
+                    }
+                )
+        logs = self.env["nikki.dunning.log"].sudo().create(log_vals)
+        return communications, logs
+
+    @api.model
+    def _move_stages(self, logs, today):
+        """Record the step done on each invoice (the next step follows)."""
+        for (step, action), step_logs in logs.grouped(
+            lambda log: (log.step_id, log.action)
+        ).items():
+            step_logs.move_id._dunning_write(
+                {
+                    "dunning_step_id": step.id,
+                    "dunning_step_offset": step.day_offset,
+                    "dunning_step_date": today,
+                    "dunning_state": "handed_over"
+                    if action == "handover"
+                    else "active",
+                }
+            )
+
+    @api.model
+    def _post_chatter(self, logs):
+        """A chatter note on every invoice, created in one batch."""
+        subtype = self.env.ref("mail.mt_note")
+        author = self.env.user.partner_id
+        values = []
+        for log in logs:
+            communication = log.communication_id
+            if log.action == "handover":
+                body = _(
+                    "Dunning: %(step)s (day %(day)s), case %(case)s with %(agency)s.",
+                    step=log.step_id.name,
+                    day=log.day_offset,
+                    case=log.case_id.name,
+                    agency=log.case_id.agency_id.name,
+                )
+            elif communication.state in ("queued", "sent"):
+                body = _(
+                    "Dunning: %(step)s (day %(day)s) emailed to %(contact)s.",
+                    step=log.step_id.name,
+                    day=log.day_offset,
+                    contact=communication.contact_id.display_name,
+                )
+            elif communication.state == "no_email":
+                body = _(
+                    "Dunning: %(step)s (day %(day)s) not emailed: %(contact)s has "
+                    "no email address.",
+                    step=log.step_id.name,
+                    day=log.day_offset,
+                    contact=communication.contact_id.display_name,
+                )
+            else:
+                body = _(
+                    "Dunning: %(step)s (day %(day)s) recorded.",
+                    step=log.step_id.name,
+                    day=log.day_offset,
+                )
+            values.append(
+                {
+                    "model": "account.move",
+                    "res_id": log.move_id.id,
+                    "message_type": "notification",
+                    "subtype_id": subtype.id,
+                    "author_id": author.id,
+                    "body": body,
+                }
+            )
+        self.env["mail.message"].sudo().create(values)
+
+    # ------------------------------------------------------------------
+    # leaving and pausing the workflow
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _end(self, moves, reason, today=None):
+        today = today or fields.Date.context_today(self)
+        moves.sudo()._dunning_write(
+            {
+                "dunning_state": "done",
+                "dunning_end_reason": reason,
+                "dunning_end_date": today,
+            }
+        )
+        self._record_end(moves)
+
+    @api.model
+    def _record_end(self, moves):
+        """History line and chatter note for invoices that left the workflow."""
+        reasons = dict(
+            self.env["account.move"]
+            ._fields["dunning_end_reason"]
+            ._description_selection(self.env)
+        )
+        self._log_event(
+            moves,
+            "end",
+            lambda move: reasons.get(move.dunning_end_reason, ""),
+            date=None,
+        )
+
+    @api.model
+    def _log_event(self, moves, action, note, date=None, post=True):
+        """History line (and chatter note) for a user or accounting event."""
+        date = date or fields.Date.context_today(self)
+        labels = dict(
+            self.env["nikki.dunning.log"]
+            ._fields["action"]
+            ._description_selection(self.env)
+        )
+        log_vals, message_vals = [], []
+        for move in moves:
+            text = note(move) if callable(note) else note
+            log_vals.append(
+                {
+                    "move_id": move.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "company_id": move.company_id.id,
+                    "policy_id": move.dunning_policy_id.id,
+                    "cycle_start": move.dunning_start_date,
+                    "action": action,
+                    "date": date,
+                    "currency_id": move.currency_id.id,
+                    "amount_residual": move.amount_residual,
+                    "note": text,
+                }
+            )
+            message_vals.append(
+                {
+                    "model": "account.move",
+                    "res_id": move.id,
+                    "message_type": "notification",
+                    "subtype_id": self.env.ref("mail.mt_note").id,
+                    "author_id": self.env.user.partner_id.id,
+                    "body": _(
+                        "Dunning: %(event)s. %(note)s",
+                        event=labels[action],
+                        note=text or "",
+                    ),
+                }
+            )
+        self.env["nikki.dunning.log"].sudo().create(log_vals)
+        if post:
+            self.env["mail.message"].sudo().create(message_vals)
+
+    @api.model
+    def _hold(self, moves, reason, until=False):
+        moves.sudo()._dunning_write(
+            {
+                "dunning_state": "on_hold",
+                "dunning_hold_reason": reason,
+                "dunning_hold_until": until,
+            }
+        )
+        note = reason or ""
+        if until:
+            note = _("%(reason)s (until %(date)s)", reason=note, date=until)
+        self._log_event(moves, "hold", note)
+
+    @api.model
+    def _resume(self, moves, note=""):
+        moves.sudo()._dunning_write(
+            {
+                "dunning_state": "active",
+                "dunning_hold_reason": False,
+                "dunning_hold_until": False,
+            }
+        )
+        self._log_event(moves, "resume", note)
+
+    @api.model
+    def _stop(self, moves, reason="stopped"):
+        self._end(moves, reason)
+
+    @api.model
+    def _end_expired_holds(self, today, company_ids=None):
+        """Holds with an until-date in the past end: the workflow resumes."""
+        domain = [
+            ("dunning_state", "=", "on_hold"),
+            ("dunning_hold_until", "!=", False),
+            ("dunning_hold_until", "<", today),
+        ]
+        if company_ids:
+            domain.append(("company_id", "in", company_ids))
+        moves = self.env["account.move"].sudo().search(domain)
+        if moves:
+            self._resume(moves, _("hold period ended"))
+        return moves
+
+    @api.model
+    def _record_failure(self, moves, error, today):
+        """A customer's batch failed: say so on each invoice; the invoices
+        stay due and the next run tries again."""
+        note = _("Processing failed and will be retried: %s", str(error)[:200])
+        self._log_event(moves.sudo(), "mail_failed", note, date=today)
+
+    @api.model
+    def _retry_failed_mails(self, company_ids=None):
+        """Failed dunning emails: recorded on the invoices, queued again
+        (at most MAIL_RETRIES times)."""
+        domain = [
+            ("state", "=", "failed"),
+            ("mail_id", "!=", False),
+            ("retry_count", "<=", MAIL_RETRIES),
+        ]
+        if company_ids:
+            domain.append(("company_id", "in", company_ids))
+        communications = self.env["nikki.dunning.communication"].sudo().search(domain)
+        for communication in communications:
+            retry = communication.retry_count < MAIL_RETRIES
+            note = _(
+                "Email to %(contact)s failed: %(reason)s.",
+                contact=communication.contact_id.display_name,
+                reason=communication.failure_reason or _("unknown error"),
+            )
+            note += " " + (
+                _("It is sent again.")
+                if retry
+                else _("Given up after %s attempts.", MAIL_RETRIES + 1)
+            )
+            self._log_event(communication.log_ids.move_id, "mail_failed", note)
+            communication.retry_count += 1
+            if retry:
+                communication.mail_id.mark_outgoing()
+        return communications

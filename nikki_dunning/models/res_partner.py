@@ -1,0 +1,94 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dunning_policy_id = fields.Many2one(
+        "nikki.dunning.policy",
+        string="Dunning Policy",
+        company_dependent=True,
+        domain="['|', ('company_id', '=', False), "
+        "('company_id', '=', current_company_id)]",
+        help="Leave empty to use the company's default dunning policy.",
+    )
+    dunning_excluded = fields.Boolean(
+        string="Excluded from Dunning",
+        company_dependent=True,
+        help="Never send this customer dunning messages; invoices in the "
+        "workflow leave it.",
+    )
+    dunning_hold = fields.Boolean(
+        string="Dunning on Hold",
+        company_dependent=True,
+        help="Pause the dunning workflow for all of this customer's invoices.",
+    )
+    dunning_hold_reason = fields.Char(company_dependent=True)
+    dunning_hold_until = fields.Date(
+        company_dependent=True,
+        help="The workflow resumes on its own after this date. Leave empty "
+        "to hold until someone resumes it.",
+    )
+    is_collection_agency = fields.Boolean(
+        string="Collection Agency",
+        help="This partner collects unpaid invoices for you.",
+    )
+    dunning_log_count = fields.Integer(compute="_compute_dunning_log_count")
+
+    def _compute_dunning_log_count(self):
+        counts = dict(
+            self.env["nikki.dunning.log"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_log_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            "dunning_policy_id",
+            "dunning_excluded",
+        ]
+
+    def action_view_dunning_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "nikki_dunning.action_dunning_log"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_move": 1}
+        return action
+
+    def action_dunning_hold(self):
+        return (
+            self.env["nikki.dunning.hold.wizard"]
+            .with_context(active_model="res.partner", active_ids=self.ids)
+            ._open()
+        )
+
+    def action_dunning_resume(self):
+        partners = self.commercial_partner_id
+        if not all(partners.mapped("dunning_hold")):
+            raise UserError(_("Only customers on hold can be resumed."))
+        partners._dunning_set_hold(False)
+
+    def _dunning_set_hold(self, hold, reason=False, until=False):
+        self.commercial_partner_id.write(
+            {
+                "dunning_hold": hold,
+                "dunning_hold_reason": reason if hold else False,
+                "dunning_hold_until": until if hold else False,
+            }
+        )
+        for partner in self.commercial_partner_id:
+            if hold:
+                body = _("Dunning put on hold: %(reason)s", reason=reason or "-")
+                if until:
+                    body += _(" (until %s)", until)
+            else:
+                body = _("Dunning resumed.")
+            partner.message_post(body=body)

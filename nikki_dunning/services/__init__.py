@@ -1,0 +1,2 @@
+from . import case_file
+from . import planning
