@@ -3,9 +3,9 @@
 - A skipped test is a failure: browser tours skip silently when Chromium or
   websocket-client is missing, and pytest-odoo skips every HttpCase without
   --odoo-http; we want to know.
-- Like the OCA's checklog, a WARNING or ERROR logged while the tests run
-  fails the session (tests that provoke an error on purpose silence it with
-  odoo.tools.mute_logger).
+- Like the OCA's checklog, a WARNING or ERROR logged while a test runs fails
+  that test (tests that provoke an error on purpose silence it with
+  odoo.tools.mute_logger), and one logged outside any test fails the session.
 """
 
 import logging
@@ -32,6 +32,10 @@ class _Collector(logging.Handler):
     def emit(self, record):
         self.records.append(record)
 
+    def take(self):
+        records, self.records = self.records, []
+        return [f"{r.levelname} {r.name}: {r.getMessage()}" for r in records]
+
 
 _collector = _Collector()
 
@@ -47,17 +51,18 @@ def pytest_runtest_makereport(item, call):
     if report.skipped:
         report.outcome = "failed"
         report.longrepr = f"Skipped tests count as failures here: {report.longrepr}"
+    logged = _collector.take()
+    if logged and report.outcome != "failed":
+        report.outcome = "failed"
+        report.longrepr = "Warnings/errors were logged:\n" + "\n".join(logged)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if _collector.records:
+    logged = _collector.take()
+    if logged:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        lines = [
-            f"{record.levelname} {record.name}: {record.getMessage()}"
-            for record in _collector.records
-        ]
         if reporter:
-            reporter.write_sep("=", "warnings/errors logged during the tests")
-            for line in lines:
+            reporter.write_sep("=", "warnings/errors logged outside the tests")
+            for line in logged:
                 reporter.write_line(line)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -23,7 +23,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
 
 from ..services import planning
 
@@ -38,13 +38,15 @@ CRON_TIME_BUDGET = 240
 # how many times a failed email is queued again
 MAIL_RETRIES = 3
 
+_lt = LazyTranslate(__name__)
+
 SUBMISSION_MESSAGES = {
-    "not_customer_invoice": "it is not a customer invoice",
-    "not_posted": "it is not posted",
-    "paid": "it is already paid",
-    "already_running": "it is already in dunning",
-    "excluded": "the customer is excluded from dunning",
-    "below_minimum": "its open amount is below the policy's minimum",
+    "not_customer_invoice": _lt("it is not a customer invoice"),
+    "not_posted": _lt("it is not posted"),
+    "paid": _lt("it is already paid"),
+    "already_running": _lt("it is already in dunning"),
+    "excluded": _lt("the customer is excluded from dunning"),
+    "below_minimum": _lt("its open amount is below the policy's minimum"),
 }
 
 
@@ -139,17 +141,18 @@ class NikkiDunningEngine(models.AbstractModel):
             raise UserError(_("Select the invoices to submit to dunning."))
         problems = self._submission_problems(moves)
         if problems:
+            lines = [
+                self.env._(
+                    "- %(invoice)s: %(reason)s",
+                    invoice=move.display_name,
+                    reason=str(SUBMISSION_MESSAGES[problem]),
+                )
+                for move, problem in problems
+            ]
             raise UserError(
                 _("These invoices cannot be submitted to dunning:")
                 + "\n"
-                + "\n".join(
-                    _("- %(invoice)s: %(reason)s")
-                    % {
-                        "invoice": move.name or move.display_name,
-                        "reason": _(SUBMISSION_MESSAGES[problem]),  # pylint: disable=translation-not-lazy
-                    }
-                    for move, problem in problems
-                )
+                + "\n".join(lines)
             )
 
     @api.model
@@ -752,6 +755,22 @@ class NikkiDunningEngine(models.AbstractModel):
         moves = self.env["account.move"].sudo().search(domain)
         if moves:
             self._resume(moves, _("hold period ended"))
+        companies = self.env["res.company"].sudo().browse(company_ids)
+        for company in companies or self.env["res.company"].sudo().search([]):
+            partners = (
+                self.env["res.partner"]
+                .sudo()
+                .with_company(company)
+                .search(
+                    [
+                        ("dunning_hold", "=", True),
+                        ("dunning_hold_until", "!=", False),
+                        ("dunning_hold_until", "<", today),
+                    ]
+                )
+            )
+            if partners:
+                partners._dunning_set_hold(False)
         return moves
 
     @api.model

@@ -78,47 +78,46 @@ class NikkiDunningPolicy(models.Model):
 
     @api.constrains("step_ids", "agency_id")
     def _check_steps(self):
-        messages = {
-            "no_steps": lambda _detail: _("A dunning policy needs at least one step."),
-            "negative_offset": lambda detail: _(
-                "Step days are counted from Day 0 and cannot be negative (%s).",
-                detail,
-            ),
-            "duplicate_offset": lambda detail: _(
-                "Two steps are planned on day %s; give each step its own day.",
-                detail,
-            ),
-            "handover_without_agency": lambda _detail: _(
-                "The policy hands invoices over but has no collection agency."
-            ),
-            "step_after_handover": lambda detail: _(
-                "The hand-over (day %s) must be the last step: nothing is sent "
-                "to a customer whose invoices are with the agency.",
-                detail,
-            ),
-        }
         for policy in self:
             problems = planning.policy_problems(
                 policy._plan_steps(), has_agency=bool(policy.agency_id)
             )
             if problems:
-                lines = [messages[key](detail) for key, detail in problems]
                 raise ValidationError(
-                    _("Policy “%(policy)s”:\n%(problems)s")
-                    % {"policy": policy.display_name, "problems": "\n".join(lines)}
+                    _(
+                        "Policy “%(policy)s”:\n%(problems)s",
+                        policy=policy.display_name,
+                        problems="\n".join(
+                            policy._problem_message(key, detail)
+                            for key, detail in problems
+                        ),
+                    )
                 )
 
-    @api.model
-    def _default_policy(self, company):
-        """The policy of a company: its own default, else the standard one."""
-        return company.dunning_policy_id or self.env.ref(
-            "nikki_dunning.policy_nikki_standard", raise_if_not_found=False
+    def _problem_message(self, key, detail):
+        _ = self.env._
+        if key == "no_steps":
+            return _("A dunning policy needs at least one step.")
+        if key == "negative_offset":
+            return _(
+                "Step days are counted from Day 0 and cannot be negative (%s).", detail
+            )
+        if key == "duplicate_offset":
+            return _(
+                "Two steps are planned on day %s; give each step its own day.", detail
+            )
+        if key == "handover_without_agency":
+            return _("The policy hands invoices over but has no collection agency.")
+        return _(
+            "The hand-over (day %s) must be the last step: nothing is sent "
+            "to a customer whose invoices are with the agency.",
+            detail,
         )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         return [
-            dict(vals, name=_("%s (copy)", policy.name))
+            dict(vals, name=self.env._("%s (copy)", policy.name))
             for policy, vals in zip(self, vals_list, strict=True)
         ]
 
