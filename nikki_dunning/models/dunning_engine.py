@@ -516,12 +516,19 @@ class NikkiDunningEngine(models.AbstractModel):
 
         communications, logs = self._record_steps(due, today)
         self._move_stages(logs, today)
+        sent = self._run_channels(communications, logs, today)
+        self._post_chatter(logs)
+        return {"customers": len(due), "messages": len(sent)}
+
+    @api.model
+    def _run_channels(self, communications, logs, today):
+        """Perform the steps: hand-overs first (the customer's notice names
+        the case), then the customer emails. Returns the emails queued.
+        Extension point for further channels (letters, SMS...)."""
         handover_logs = logs.filtered(lambda log: log.action == "handover")
         if handover_logs:
             self.env["nikki.dunning.channel.handover"]._hand_over(handover_logs, today)
-        sent = self.env["nikki.dunning.channel.email"]._send(communications)
-        self._post_chatter(logs)
-        return {"customers": len(due), "messages": len(sent)}
+        return self.env["nikki.dunning.channel.email"]._send(communications)
 
     @api.model
     def _record_steps(self, due, today):
@@ -538,39 +545,52 @@ class NikkiDunningEngine(models.AbstractModel):
                 key=lambda step: (step.day_offset, step.id),
             )
             comm_vals.append(
-                {
-                    "company_id": company_id,
-                    "partner_id": partner_id,
-                    "contact_id": contacts[partner_id].id,
-                    "policy_id": lead.policy_id.id,
-                    "step_id": lead.id,
-                    "action": lead.action,
-                    "date": today,
-                    "channel": "email" if lead.mail_template_id else "none",
-                }
+                self._communication_values(
+                    company_id, partner_id, contacts[partner_id], lead, items, today
+                )
             )
         communications = Communication.sudo().create(comm_vals)
         log_vals = []
         for communication, items in zip(communications, due.values(), strict=True):
             for move, step in items:
-                log_vals.append(
-                    {
-                        "move_id": move.id,
-                        "partner_id": communication.partner_id.id,
-                        "company_id": communication.company_id.id,
-                        "policy_id": move.dunning_policy_id.id,
-                        "step_id": step.id,
-                        "day_offset": step.day_offset,
-                        "cycle_start": move.dunning_start_date,
-                        "action": step.action,
-                        "date": today,
-                        "currency_id": move.currency_id.id,
-                        "amount_residual": move.amount_residual,
-                        "communication_id": communication.id,
-                    }
-                )
+                log_vals.append(self._step_log_values(move, step, communication, today))
         logs = self.env["nikki.dunning.log"].sudo().create(log_vals)
         return communications, logs
+
+    @api.model
+    def _communication_values(
+        self, company_id, partner_id, contact, lead, items, today
+    ):
+        """Values of the message to one customer; ``lead`` is the furthest
+        step among ``items`` (pairs of invoice and due step)."""
+        return {
+            "company_id": company_id,
+            "partner_id": partner_id,
+            "contact_id": contact.id,
+            "policy_id": lead.policy_id.id,
+            "step_id": lead.id,
+            "action": lead.action,
+            "date": today,
+            "channel": "email" if lead.mail_template_id else "none",
+        }
+
+    @api.model
+    def _step_log_values(self, move, step, communication, today):
+        """Values of the history line of one invoice reaching ``step``."""
+        return {
+            "move_id": move.id,
+            "partner_id": communication.partner_id.id,
+            "company_id": communication.company_id.id,
+            "policy_id": move.dunning_policy_id.id,
+            "step_id": step.id,
+            "day_offset": step.day_offset,
+            "cycle_start": move.dunning_start_date,
+            "action": step.action,
+            "date": today,
+            "currency_id": move.currency_id.id,
+            "amount_residual": move.amount_residual,
+            "communication_id": communication.id,
+        }
 
     @api.model
     def _move_stages(self, logs, today):
