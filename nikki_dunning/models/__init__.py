@@ -11,3 +11,4 @@ from . import account_move
 from . import dunning_channel_email
 from . import dunning_channel_handover
 from . import dunning_engine
+from . import dunning_demo

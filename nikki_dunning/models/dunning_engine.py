@@ -312,8 +312,7 @@ class NikkiDunningEngine(models.AbstractModel):
             if not candidates:
                 break
             try:
-                claimed = self._claim_customers(candidates)
-                stats["busy"] += len(candidates) - len(claimed)
+                claimed, busy = self._claim_customers(candidates)
                 result = self._execute(claimed, today)
                 if commit:
                     self.env.cr.commit()
@@ -326,11 +325,13 @@ class NikkiDunningEngine(models.AbstractModel):
                 # snapshot was taken: start the batch again on fresh data
                 if not commit or retries >= 3:
                     raise
+                _logger.info("Dunning batch met a concurrent update; retrying it")
                 self.env.cr.rollback()
                 retries += 1
                 continue
             retries = 0
             after = candidates[-1]
+            stats["busy"] += busy
             for key in ("customers", "messages", "failed"):
                 stats[key] += result[key]
             if deadline and time.monotonic() > deadline:
@@ -394,7 +395,8 @@ class NikkiDunningEngine(models.AbstractModel):
     def _claim_customers(self, candidates):
         """Claim customers for this transaction; those another worker holds
         are skipped, not waited for. Returns the due invoices claimed,
-        locked against concurrent writes (payments wait for our commit)."""
+        locked against concurrent writes (payments wait for our commit), and
+        the number of customers skipped as busy."""
         partner_ids = [partner_id for partner_id, _company in candidates]
         claimed = {
             row[0]
@@ -408,9 +410,13 @@ class NikkiDunningEngine(models.AbstractModel):
             )
         }
         pairs = [pair for pair in candidates if pair[0] in claimed]
+        busy = len(candidates) - len(pairs)
         if not pairs:
-            return self.env["account.move"]
-        rows = self.env.execute_query(
+            return self.env["account.move"], busy
+        # Raises SerializationFailure when another worker changed these rows
+        # after our snapshot: the caller retries on fresh data. Not an error
+        # worth a log line, hence log_exceptions=False.
+        self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM account_move
@@ -421,12 +427,14 @@ class NikkiDunningEngine(models.AbstractModel):
                    FOR UPDATE
                 """,
                 tuple(pairs),
-            )
+            ),
+            log_exceptions=False,
         )
+        rows = self.env.cr.fetchall()
         moves = self.env["account.move"].browse(row[0] for row in rows)
         # the rows may have changed since they were cached: read them fresh
         moves.invalidate_recordset()
-        return moves
+        return moves, busy
 
     # ------------------------------------------------------------------
     # execution
@@ -612,8 +620,6 @@ class NikkiDunningEngine(models.AbstractModel):
     @api.model
     def _post_chatter(self, logs):
         """A chatter note on every invoice, created in one batch."""
-        subtype = self.env.ref("mail.mt_note")
-        author = self.env.user.partner_id
         values = []
         for log in logs:
             communication = log.communication_id
@@ -646,17 +652,25 @@ class NikkiDunningEngine(models.AbstractModel):
                     step=log.step_id.name,
                     day=log.day_offset,
                 )
-            values.append(
-                {
-                    "model": "account.move",
-                    "res_id": log.move_id.id,
-                    "message_type": "notification",
-                    "subtype_id": subtype.id,
-                    "author_id": author.id,
-                    "body": body,
-                }
-            )
+            values.append(self._note_values(log.move_id, body))
         self.env["mail.message"].sudo().create(values)
+
+    @api.model
+    def _note_values(self, move, body):
+        """A chatter note on an invoice, with every value mail.message would
+        otherwise compute record by record (author, reply-to, record name)."""
+        author = self.env.user.partner_id
+        return {
+            "model": "account.move",
+            "res_id": move.id,
+            "record_name": move.name,
+            "message_type": "notification",
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "author_id": author.id,
+            "email_from": author.email_formatted,
+            "reply_to": author.email_formatted,
+            "body": body,
+        }
 
     # ------------------------------------------------------------------
     # leaving and pausing the workflow
@@ -716,18 +730,14 @@ class NikkiDunningEngine(models.AbstractModel):
                 }
             )
             message_vals.append(
-                {
-                    "model": "account.move",
-                    "res_id": move.id,
-                    "message_type": "notification",
-                    "subtype_id": self.env.ref("mail.mt_note").id,
-                    "author_id": self.env.user.partner_id.id,
-                    "body": _(
+                self._note_values(
+                    move,
+                    _(
                         "Dunning: %(event)s. %(note)s",
                         event=labels[action],
                         note=text or "",
                     ),
-                }
+                )
             )
         self.env["nikki.dunning.log"].sudo().create(log_vals)
         if post:
