@@ -1,3 +1,4 @@
+from . import ir_qweb
 from . import dunning_policy
 from . import dunning_step
 from . import dunning_log

@@ -1,6 +1,8 @@
 from odoo import Command, api, models
 from odoo.tools import SQL
 
+from .ir_qweb import CompiledTemplates
+
 RENDER_FIELDS = (
     "attachment_ids",
     "body_html",
@@ -46,8 +48,10 @@ class NikkiDunningChannelEmail(models.AbstractModel):
         for template, template_comms in to_send.grouped(
             lambda comm: comm.step_id.mail_template_id
         ).items():
-            rendered = template.sudo()._generate_template(
-                template_comms.ids, RENDER_FIELDS
+            rendered = (
+                template.sudo()
+                .with_context(nikki_dunning_compiled=CompiledTemplates())
+                ._generate_template(template_comms.ids, RENDER_FIELDS)
             )
             values_list, reports = [], []
             for comm in template_comms:
@@ -61,7 +65,10 @@ class NikkiDunningChannelEmail(models.AbstractModel):
                     values.pop("email_from", None)
                 values.update(
                     {
-                        "body": values.get("body_html"),
+                        # the chatter shows a summary; the email itself is
+                        # body_html (sanitising a full email twice per
+                        # message is most of the cost of queuing it)
+                        "body": self._summary(comm),
                         "model": comm._name,
                         "res_id": comm.id,
                         "message_type": "email_outgoing",
@@ -79,6 +86,15 @@ class NikkiDunningChannelEmail(models.AbstractModel):
             mails |= template_mails
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return mails
+
+    @api.model
+    def _summary(self, communication):
+        return self.env._(
+            "%(step)s emailed to %(contact)s (%(count)s invoice(s)).",
+            step=communication.step_id.name,
+            contact=communication.contact_id.display_name,
+            count=len(communication.log_ids),
+        )
 
     @api.model
     def _ensure_portal_tokens(self, moves):

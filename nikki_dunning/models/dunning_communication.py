@@ -42,6 +42,7 @@ class NikkiDunningCommunication(models.Model):
     mail_id = fields.Many2one(
         "mail.mail", string="Email", ondelete="set null", index="btree_not_null"
     )
+    mail_body = fields.Text(related="mail_id.body_html", string="Email Sent")
     mail_message_id = fields.Many2one(
         "mail.message", string="Email Message", ondelete="set null"
     )
