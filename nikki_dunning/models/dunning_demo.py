@@ -72,11 +72,13 @@ class NikkiDunningDemo(models.AbstractModel):
         engine._submit(paid, "auto", days(10))
         engine._submit(first | on_hold, "manual", days(3))
         for day in range(23, 0, -1):
+            if day == 6:
+                self.env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=paid.ids
+                ).create({"payment_date": days(6)})._create_payments()
+            if day == 2:
+                on_hold._dunning_hold("Customer disputes the number of training hours")
             engine._run_due(days(day))
-        on_hold._dunning_hold("Customer disputes the number of training hours")
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=paid.ids
-        ).create({"payment_date": days(6)})._create_payments()
         self.env["mail.mail"].search(
             [("state", "=", "outgoing"), ("model", "in", self._demo_models())]
         ).write({"state": "sent"})

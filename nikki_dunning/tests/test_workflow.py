@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common import DAY0, DunningCase
 
 
@@ -53,3 +55,27 @@ class TestWorkflow(DunningCase):
             self.step_logs(invoice).mapped("action"),
             ["reminder", "reminder", "handover"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestEmailDelivery(DunningCase, MockEmail):
+    """What actually leaves Odoo's mail queue."""
+
+    def test_the_queued_email_reaches_the_invoice_address(self):
+        first = self.make_invoice(self.jansen, 100.0)
+        second = self.make_invoice(self.jansen, 25.0)
+        self.submit_on(DAY0, first | second)
+        with self.mock_mail_gateway():
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(len(self._mails), 1)
+        sent = self._mails[0]
+        self.assertEqual(
+            sent["email_to"], ['"Jansen Accounts" <accounts@jansen.example.com>']
+        )
+        self.assertIn("billing@company.example.com", sent["email_from"])
+        self.assertIn("payment reminder", sent["subject"])
+        self.assertIn(first.name, sent["body"])
+        self.assertIn(second.name, sent["body"])
+        self.assertIn("125.00", sent["body"])
+        communication = self.step_logs(first).communication_id
+        self.assertEqual(communication.state, "sent")
