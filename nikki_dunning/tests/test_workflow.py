@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -79,3 +81,20 @@ class TestEmailDelivery(DunningCase, MockEmail):
         self.assertIn("125.00", sent["body"])
         communication = self.step_logs(first).communication_id
         self.assertEqual(communication.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestScheduledAction(DunningCase):
+    def test_one_call_of_the_scheduled_action_does_all_due_work(self):
+        invoices = self.make_invoice(self.jansen) | self.make_invoice(self.de_vries)
+        cron = self.env.ref("nikki_dunning.ir_cron_dunning_run")
+        self.assertEqual(cron.interval_type, "days")
+        with freeze_time(DAY0 + timedelta(days=1)):
+            cron.method_direct_trigger()
+        self.assertEqual(set(invoices.mapped("dunning_state")), {"active"})
+        self.assertEqual(len(self.dunning_mails()), 2)
+        progress = self.env["ir.cron.progress"].search(
+            [("cron_id", "=", cron.id)], order="id desc", limit=1
+        )
+        self.assertEqual(progress.done, 2)
+        self.assertEqual(progress.remaining, 0)
