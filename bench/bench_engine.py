@@ -170,6 +170,7 @@ def phase(db, name):
     result["invoices"] = env.cr.fetchone()[0]
     env.cr.execute("SELECT count(*) FROM mail_mail")
     result["mails_in_queue"] = env.cr.fetchone()[0]
+    env.cr.close()
     print(json.dumps(result))
 
 
@@ -179,8 +180,6 @@ def oca(db, oca_path):
     policy = env.ref("account_credit_control.credit_control_3_time")
     level = policy.level_ids.sorted("level")[0]
     level.delay_days = 0
-    env.company.credit_policy_id = policy
-    env["res.partner"].search([("customer_rank", ">", 0)]).credit_policy_id = policy
     accounts = env["account.account"].search(
         [
             ("account_type", "=", "asset_receivable"),
@@ -188,6 +187,8 @@ def oca(db, oca_path):
         ]
     )
     policy.account_ids = [(6, 0, accounts.ids)]
+    env.company.credit_policy_id = policy
+    env["res.partner"].search([("customer_rank", ">", 0)]).credit_policy_id = policy
     env.cr.commit()
     results = []
 
@@ -227,6 +228,7 @@ def oca(db, oca_path):
         return {"mails_in_queue": env.cr.fetchone()[0]}
 
     results.append(measure(env, "oca_send", send))
+    env.cr.close()
     for result in results:
         print(json.dumps(result))
 
@@ -339,6 +341,9 @@ def main():
         "--oca", action="store_true", help="also time OCA credit control"
     )
     parser.add_argument("--keep", action="store_true", help="keep the run databases")
+    parser.add_argument(
+        "--build-only", action="store_true", help="only build the data (reused later)"
+    )
     args = parser.parse_args()
 
     base = f"nikki_bench_{args.customers}_{args.invoices}"
@@ -357,6 +362,8 @@ def main():
             ],
             check=True,
         )
+    if args.build_only:
+        return
     run_db = base + "_run"
     sh("dropdb", "--if-exists", run_db)
     sh("createdb", "-T", base, run_db)
