@@ -20,13 +20,7 @@ fi
 
 # A template database with the module's dependencies installed, reused while
 # Odoo's source and the dependencies stay the same.
-deps="$("$VENV/bin/python" -c "import ast,sys; print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" "$ROOT/nikki_dunning/__manifest__.py")"
-tpl="nikki_tpl_$(cat "$ODOO_SRC/odoo/release.py" <(echo "$deps") | cksum | cut -d' ' -f1)"
-if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$tpl'" | grep -q 1; then
-  log "Building template database $tpl ($deps)"
-  "${ODOO[@]}" -d "$tpl" -i "$deps" --without-demo=all --stop-after-init --log-level=warn >"$LOGS/template.log" 2>&1 \
-    || { tail -50 "$LOGS/template.log"; die "template database failed"; }
-fi
+tpl="$("$ROOT/scripts/template_db.sh")"
 
 fresh_db() {
   dropdb --if-exists "$1" >/dev/null
