@@ -5,6 +5,7 @@
 # included) and ends on pytest's summary line. Non-zero exit on any failure.
 #
 # Extra arguments go to pytest, e.g.  scripts/test.sh -k handover
+# SKIP_LINT=1 skips the lint, SKIP_UPGRADE=1 the upgrade test.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$ROOT/scripts/setup.sh"
@@ -40,6 +41,11 @@ fresh_db "${DB}_demo"
   || { tail -50 "$LOGS/install-demo.log"; die "demo install failed"; }
 dropdb --if-exists "${DB}_demo"
 "$VENV/bin/python" "$ROOT/scripts/checklog.py" "$LOGS/install.log" "$LOGS/upgrade.log" "$LOGS/install-demo.log"
+
+# upgrade from the previous release in git history (skips until one exists)
+if [ "${SKIP_UPGRADE:-0}" != 1 ]; then
+  "$ROOT/scripts/upgrade_test.sh"
+fi
 
 log "Running the test suite"
 cd "$ROOT"

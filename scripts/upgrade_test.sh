@@ -13,6 +13,7 @@
 # to try a branch's upgrade from main before its version bump.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+"$ROOT/scripts/setup.sh" >/dev/null
 cd "$ROOT"
 MANIFEST=nikki_dunning/__manifest__.py
 
