@@ -12,6 +12,7 @@
     "application": True,
     "installable": True,
     "depends": ["account", "sales_team"],
+    "external_dependencies": {"python": ["xlrd", "openpyxl", "openupgradelib"]},
     "data": [
         "security/nikki_dunning_security.xml",
         "security/ir.model.access.csv",

@@ -41,6 +41,20 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# 3b. Node tools of the lint (prettier with its XML plugin), pinned in
+# package.json / package-lock.json, installed into the project's node_modules.
+if command -v npm >/dev/null; then
+  node_stamp="$ROOT/node_modules/.nikki-package-lock"
+  node_want="$(cksum < "$ROOT/package-lock.json")"
+  if [ ! -f "$node_stamp" ] || [ "$(cat "$node_stamp")" != "$node_want" ]; then
+    log "Installing prettier and @prettier/plugin-xml into node_modules"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$node_want" > "$node_stamp"
+  fi
+else
+  log "warning: npm not found: prettier (XML formatting check of scripts/lint.sh) cannot be installed"
+fi
+
 # Odoo itself is imported from ODOO_SRC (pytest-odoo, scripts): a .pth file
 # puts it on the virtualenv's path.
 "$VENV/bin/python" -c "import site,sys; open(site.getsitepackages()[0] + '/odoo-src.pth', 'w').write(sys.argv[1] + '\n')" "$ODOO_SRC"

@@ -5,6 +5,7 @@
 # included) and ends on pytest's summary line. Non-zero exit on any failure.
 #
 # Extra arguments go to pytest, e.g.  scripts/test.sh -k handover
+# SKIP_LINT=1 skips the lint, SKIP_UPGRADE=1 the upgrade test.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$ROOT/scripts/setup.sh"
@@ -20,13 +21,7 @@ fi
 
 # A template database with the module's dependencies installed, reused while
 # Odoo's source and the dependencies stay the same.
-deps="$("$VENV/bin/python" -c "import ast,sys; print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" "$ROOT/nikki_dunning/__manifest__.py")"
-tpl="nikki_tpl_$(cat "$ODOO_SRC/odoo/release.py" <(echo "$deps") | cksum | cut -d' ' -f1)"
-if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$tpl'" | grep -q 1; then
-  log "Building template database $tpl ($deps)"
-  "${ODOO[@]}" -d "$tpl" -i "$deps" --without-demo=all --stop-after-init --log-level=warn >"$LOGS/template.log" 2>&1 \
-    || { tail -50 "$LOGS/template.log"; die "template database failed"; }
-fi
+tpl="$("$ROOT/scripts/template_db.sh")"
 
 fresh_db() {
   dropdb --if-exists "$1" >/dev/null
@@ -46,6 +41,11 @@ fresh_db "${DB}_demo"
   || { tail -50 "$LOGS/install-demo.log"; die "demo install failed"; }
 dropdb --if-exists "${DB}_demo"
 "$VENV/bin/python" "$ROOT/scripts/checklog.py" "$LOGS/install.log" "$LOGS/upgrade.log" "$LOGS/install-demo.log"
+
+# upgrade from the previous release in git history (skips until one exists)
+if [ "${SKIP_UPGRADE:-0}" != 1 ]; then
+  "$ROOT/scripts/upgrade_test.sh"
+fi
 
 log "Running the test suite"
 cd "$ROOT"

@@ -106,7 +106,7 @@ class AccountMove(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # what the nightly run selects: due steps, and invoices to enrol
         create_index(
             self.env.cr,
@@ -123,6 +123,7 @@ class AccountMove(models.Model):
             where="dunning_state = 'none' AND move_type = 'out_invoice' "
             "AND state = 'posted' AND payment_state IN ('not_paid', 'partial')",
         )
+        return res
 
     # ------------------------------------------------------------------
     # computes

@@ -264,7 +264,9 @@ class NikkiDunningEngine(models.AbstractModel):
         self._end_expired_holds(today, company_ids)
         self._retry_failed_mails(company_ids)
         if commit:
-            self.env.cr.commit()
+            # a cron worker commits its progress (see _can_commit): a late
+            # failure must not undo the customers already messaged
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         stats = self._run_due(
             today,
             commit=commit,
@@ -315,7 +317,8 @@ class NikkiDunningEngine(models.AbstractModel):
                 claimed, busy = self._claim_customers(candidates)
                 result = self._execute(claimed, today)
                 if commit:
-                    self.env.cr.commit()
+                    # one transaction per batch of customers (cron only)
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
             except (
                 pg_errors.SerializationFailure,
                 pg_errors.UniqueViolation,

@@ -14,7 +14,6 @@ class NikkiDunningHoldWizard(models.TransientModel):
         required=True, help="Why the workflow is paused, e.g. a dispute."
     )
     until = fields.Date(
-        string="Until",
         help="The workflow resumes on its own after this date. Leave empty "
         "to hold until someone resumes it.",
     )

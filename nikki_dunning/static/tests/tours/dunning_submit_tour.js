@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("nikki_dunning_submit_tour", {
     url: "/web#action=account.action_move_out_invoice_type",
@@ -9,7 +9,8 @@ registry.category("web_tour.tours").add("nikki_dunning_submit_tour", {
         },
         {
             content: "and selects it",
-            trigger: ".o_data_row:contains('Tour Customer BV') .o_list_record_selector input",
+            trigger:
+                ".o_data_row:contains('Tour Customer BV') .o_list_record_selector input",
             run: "click",
         },
         {
