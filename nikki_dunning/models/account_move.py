@@ -221,6 +221,9 @@ class AccountMove(models.Model):
         )
         if moves:
             self.env["nikki.dunning.engine"]._record_end(moves)
+            # precommit hooks run after the transaction's flush: flush what
+            # they wrote, or it would be lost at commit
+            self.env.flush_all()
 
     # ------------------------------------------------------------------
     # user actions
