@@ -13,3 +13,8 @@ from . import dunning_channel_email
 from . import dunning_channel_handover
 from . import dunning_engine
 from . import dunning_demo
+from . import dunning_call
+from . import dunning_call_line
+from . import dunning_channel_phone
+from . import dunning_engine_phone
+from . import mail_activity

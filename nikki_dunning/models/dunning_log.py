@@ -9,6 +9,13 @@ LOG_ACTIONS = STEP_ACTIONS + [
     ("resume", "Resumed"),
     ("end", "Left the Workflow"),
     ("mail_failed", "Email Failed"),
+    # phone follow-ups: the outcome of a call
+    ("call_reached", "Call: Reached"),
+    ("call_not_reached", "Call: Not Reached"),
+    ("call_promise", "Call: Promise to Pay"),
+    ("call_dispute", "Call: Disputed"),
+    ("call_payment_plan", "Call: Payment Plan Asked"),
+    ("call_done", "Call: Done Without Outcome"),
 ]
 
 

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..services import planning
+from ..services import phone, planning
 
 
 class NikkiDunningPolicy(models.Model):
@@ -49,12 +49,60 @@ class NikkiDunningPolicy(models.Model):
     )
     note = fields.Html(string="Internal Notes")
     step_count = fields.Integer(compute="_compute_step_count")
+    # phone follow-ups
+    phone_followup = fields.Boolean(
+        string="Phone Follow-ups",
+        help="Plan a call to each customer with invoices in the workflow, "
+        "every few days, for the sales staff.",
+    )
+    phone_interval_days = fields.Integer(
+        string="Call Every (Days)",
+        default=3,
+        help="Days between two calls to the same customer, counted from the "
+        "day the last call was done (or was due, when it was cancelled). A "
+        "call due on a weekend or a company holiday moves to the next "
+        "working day of the company's working-time calendar.",
+    )
+    phone_from_day = fields.Integer(
+        string="Calls From Day",
+        default=0,
+        help="Day of the workflow (counted from Day 0) of the first call.",
+    )
+    phone_until_step_id = fields.Many2one(
+        "nikki.dunning.step",
+        string="Calls Until Step",
+        copy=False,
+        ondelete="set null",
+        domain="[('policy_id', '=', id)]",
+        help="Calls stop once an invoice has reached this step. Leave empty "
+        "to call until the hand-over.",
+    )
+    phone_user_id = fields.Many2one(
+        "res.users",
+        string="Default Caller",
+        domain="[('share', '=', False)]",
+        help="Calls the customer when neither the invoice nor the customer "
+        "has a salesperson.",
+    )
+    phone_dispute_user_id = fields.Many2one(
+        "res.users",
+        string="Disputes Handled By",
+        domain="[('share', '=', False)]",
+        help="Gets a to-do when a customer disputes an invoice or asks for "
+        "a payment plan during a call. Leave empty for the user who created "
+        "the invoice, else a billing user of the company.",
+    )
 
     _sql_constraints = [
         (
             "auto_enrol_days_positive",
             "CHECK(auto_enrol_days >= 0)",
             "The automatic enrolment delay cannot be negative.",
+        ),
+        (
+            "phone_interval_days_positive",
+            "CHECK(phone_interval_days >= 1)",
+            "Calls are at least one day apart.",
         ),
         (
             "minimum_amount_positive",
@@ -93,6 +141,63 @@ class NikkiDunningPolicy(models.Model):
                         ),
                     )
                 )
+
+    @api.constrains(
+        "phone_followup",
+        "phone_interval_days",
+        "phone_from_day",
+        "phone_until_step_id",
+        "phone_user_id",
+    )
+    def _check_phone_settings(self):
+        _ = self.env._
+        messages = {
+            "interval": _("Calls are at least one day apart."),
+            "from_day": _("Calls cannot start before Day 0."),
+            "empty_window": _(
+                "Calls stop at the step of a day before the first call: no "
+                "call would ever be made."
+            ),
+            "no_default_caller": _(
+                "Choose a default caller: it calls customers whose invoice "
+                "and customer record have no salesperson."
+            ),
+        }
+        for policy in self:
+            until = policy.phone_until_step_id
+            if until and until.policy_id != policy:
+                raise ValidationError(
+                    _(
+                        "Policy “%s”: calls can only stop at one of the policy's "
+                        "own steps.",
+                        policy.display_name,
+                    )
+                )
+            problems = phone.phone_settings_problems(
+                policy.phone_followup,
+                policy.phone_interval_days,
+                policy.phone_from_day,
+                until.day_offset if until else None,
+                bool(policy.phone_user_id),
+            )
+            if problems:
+                raise ValidationError(
+                    _(
+                        "Policy “%(policy)s”:\n%(problems)s",
+                        policy=policy.display_name,
+                        problems="\n".join(messages[key] for key in problems),
+                    )
+                )
+
+    def copy(self, default=None):
+        new_policies = super().copy(default=default)
+        for policy, new_policy in zip(self, new_policies, strict=True):
+            until = policy.phone_until_step_id
+            if until:
+                new_policy.phone_until_step_id = new_policy.step_ids.filtered(
+                    lambda step, day=until.day_offset: step.day_offset == day
+                )[:1]
+        return new_policies
 
     def _problem_message(self, key, detail):
         _ = self.env._

@@ -35,6 +35,19 @@ class ResPartner(models.Model):
         help="This partner collects unpaid invoices for you.",
     )
     dunning_log_count = fields.Integer(compute="_compute_dunning_log_count")
+    dunning_phone_followup = fields.Selection(
+        [("yes", "Call"), ("no", "Do Not Call")],
+        string="Phone Follow-ups",
+        company_dependent=True,
+        help="Whether the sales staff call this customer about invoices in "
+        "the dunning workflow. Leave empty to follow the dunning policy.",
+    )
+    dunning_call_id = fields.Many2one(
+        "nikki.dunning.call",
+        string="Open Dunning Call",
+        compute="_compute_dunning_call_id",
+        groups="nikki_dunning.group_dunning_caller",
+    )
 
     def _compute_dunning_log_count(self):
         counts = dict(
@@ -47,11 +60,24 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_log_count = counts.get(partner.commercial_partner_id, 0)
 
+    def _compute_dunning_call_id(self):
+        calls = self.env["nikki.dunning.call"].search(
+            [
+                ("state", "=", "open"),
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        open_call = {call.partner_id: call for call in calls}
+        for partner in self:
+            partner.dunning_call_id = open_call.get(partner.commercial_partner_id)
+
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + [
             "dunning_policy_id",
             "dunning_excluded",
+            "dunning_phone_followup",
         ]
 
     def action_view_dunning_log(self):
@@ -62,6 +88,10 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_group_move": 1}
         return action
+
+    def action_open_dunning_call(self):
+        self.ensure_one()
+        return self.dunning_call_id._open_form()
 
     def action_dunning_hold(self):
         return (

@@ -1,2 +1,3 @@
 from . import case_file
 from . import planning
+from . import phone

@@ -1,1 +1,2 @@
 from . import dunning_hold_wizard
+from . import dunning_call_outcome
