@@ -79,6 +79,8 @@ class NikkiDunningDemo(models.AbstractModel):
             if day == 2:
                 on_hold._dunning_hold("Customer disputes the number of training hours")
             engine._run_due(days(day))
+        # the members' policy has phone follow-ups: today's calls
+        self.env["nikki.dunning.channel.phone"]._cron_schedule_calls()
         self.env["mail.mail"].search(
             [("state", "=", "outgoing"), ("model", "in", self._demo_models())]
         ).write({"state": "sent"})
