@@ -4,6 +4,8 @@ from . import dunning_log
 from . import dunning_communication
 from . import collection_case
 from . import collection_case_line
+from . import collection_exchange
+from . import collection_exchange_line
 from . import res_company
 from . import res_partner
 from . import res_config_settings
@@ -11,3 +13,4 @@ from . import account_move
 from . import dunning_channel_email
 from . import dunning_channel_handover
 from . import dunning_engine
+from . import dunning_engine_collection

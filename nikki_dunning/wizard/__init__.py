@@ -1,1 +1,3 @@
 from . import dunning_hold_wizard
+from . import collection_recall_wizard
+from . import collection_status_import
