@@ -281,19 +281,21 @@ class NikkiCollectionCaseLine(models.Model):
                 + "\n".join(f"- {line.display_name}" for line in wrong)
             )
         self.case_id.check_access("write")
-        self.sudo()._close_by_us("recalled", today, reason.strip())
         engine = self.env["nikki.dunning.engine"]
         moves = self.move_id
-        engine._end(moves, "recalled", today)
-        for case, lines in self.grouped("case_id").items():
-            case.message_post(
-                body=_(
-                    "Recalled from %(agency)s: %(invoices)s. Reason: %(reason)s",
-                    agency=case.agency_id.name,
-                    invoices=", ".join(lines.move_id.mapped("name")),
-                    reason=reason.strip(),
+        # all or nothing, even when the restart is refused
+        with self.env.cr.savepoint():
+            self.sudo()._close_by_us("recalled", today, reason.strip())
+            engine._end(moves, "recalled", today)
+            for case, lines in self.grouped("case_id").items():
+                case.message_post(
+                    body=_(
+                        "Recalled from %(agency)s: %(invoices)s. Reason: %(reason)s",
+                        agency=case.agency_id.name,
+                        invoices=", ".join(lines.move_id.mapped("name")),
+                        reason=reason.strip(),
+                    )
                 )
-            )
-        if restart:
-            engine._submit(moves, source="manual", today=today)
+            if restart:
+                engine._submit(moves, source="manual", today=today)
         return moves
