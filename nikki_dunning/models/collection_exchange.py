@@ -325,15 +325,15 @@ class NikkiCollectionExchange(models.Model):
             attachment_values.append(
                 dict(attachment_values[0], res_model="res.partner", res_id=agency.id)
             )
+        rows_of_case = defaultdict(list)
+        for line, row in zip(lines, rows, strict=True):
+            rows_of_case[line.case_id].append(row)
         case_groups = []
         for case, case_lines in lines.grouped("case_id").items():
-            case_rows = [
-                row for line, row in zip(lines, rows, strict=True) if line in case_lines
-            ]
             attachment_values.append(
                 {
                     "name": f"{case.name.replace('/', '-')}-{stem}.{extension}",
-                    "raw": case_file.render(case_rows, file_format),
+                    "raw": case_file.render(rows_of_case[case], file_format),
                     "res_model": case._name,
                     "res_id": case.id,
                     "mimetype": mimetype,
@@ -407,16 +407,16 @@ class NikkiCollectionExchange(models.Model):
         self.ensure_one()
         subtype = self.env.ref("mail.mt_note")
         values = []
+        new_of_case = handover_lines.grouped("case_id")
+        notices_of_case = notice_lines.grouped("case_id")
         for case in (handover_lines | notice_lines).case_id:
             parts = []
-            new = handover_lines.filtered(lambda line, case=case: line.case_id == case)
+            new = new_of_case.get(case)
             if new:
                 parts.append(
                     self.env._("handed over %s", ", ".join(new.move_id.mapped("name")))
                 )
-            for line in notice_lines.filtered(
-                lambda line, case=case: line.case_id == case
-            ):
+            for line in notices_of_case.get(case, []):
                 parts.append(
                     self.env._("told to stop on %s (paid directly)", line.move_id.name)
                     if line.state == "paid_directly"

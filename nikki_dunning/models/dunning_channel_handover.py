@@ -145,8 +145,9 @@ class NikkiDunningChannelHandover(models.AbstractModel):
             lambda line: (line.case_id.name, line.move_id.name or "", line.id)
         )
         rows = self._case_rows(lines)
+        handover_ids = set(handover_lines.ids)
         for line, row in zip(lines, rows, strict=True):
-            if line in handover_lines:
+            if line.id in handover_ids:
                 row.update(status="new", status_date=line.date, status_note="")
             else:
                 row.update(

@@ -228,3 +228,19 @@ class TestPaidDirectlyAndRecall(AgencyCase):
         self.assertFalse(case.line_ids.notice_required)
         self.run_on(HANDOVER_DAY + timedelta(days=3))
         self.assertFalse(self.files_out())
+
+    def test_recall_from_the_invoice(self):
+        invoice = self.make_invoice(self.de_vries, 100.0)
+        case = self.hand_over(invoice)
+        action = invoice.action_dunning_recall()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(action["context"])
+            .create({"reason": "Customer went bankrupt"})
+        )
+        self.assertEqual(wizard.case_line_ids, case.line_ids)
+        self.assertEqual(wizard.after_recall, "stop")
+        wizard.action_confirm()
+        self.assertEqual(invoice.dunning_end_reason, "recalled")
+        with self.assertRaisesRegex(UserError, "not with a collection agency"):
+            invoice.action_dunning_recall()

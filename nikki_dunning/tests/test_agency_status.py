@@ -1,7 +1,9 @@
+import base64
 import io
 from datetime import datetime, timedelta
 
 import openpyxl
+from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
@@ -458,3 +460,18 @@ class TestAgencyStatus(AgencyCase):
             self.status_csv([self.row("returned", "0")]), user=clerk
         )
         self.assertEqual(file.line_ids.result, "applied")
+
+    def test_the_agency_defaults_to_the_only_one_with_cases(self):
+        wizard = self.env["nikki.collection.status.import"].create(
+            {
+                "file": base64.b64encode(
+                    self.status_csv([self.row("in_collection", "0")])
+                ),
+                "filename": "status.csv",
+            }
+        )
+        with freeze_time(STATUS_DAY):
+            action = wizard.action_import()
+        file = self.env["nikki.collection.exchange"].browse(action["res_id"])
+        self.assertEqual(file.agency_id, self.agency)
+        self.assertEqual(file.line_ids.result, "unchanged")

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .agency_common import HANDOVER_DAY, AgencyCase
@@ -224,6 +224,21 @@ class TestHandover(AgencyCase):
         self.assertEqual(len(self.agency_mails()), 1)
         with self.assertRaisesRegex(UserError, "Nothing of these cases"):
             jansen.dunning_case_id.action_send_to_agency()
+
+    def test_a_billing_user_approves_and_sends(self):
+        self.agency.collection_send_mode = "approval"
+        billing = new_test_user(
+            self.env,
+            login="agency_approver",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        case = self.hand_over(self.make_invoice(self.de_vries))
+        case.with_user(billing).action_send_to_agency()
+        self.assertEqual(case.state, "in_collection")
+        self.assertEqual(self.files_out().user_id, billing)
+        self.assertIn("Agency file", case.message_ids.mapped("body")[0])
 
     def test_cases_approved_together_go_in_one_file(self):
         self.agency.collection_send_mode = "approval"
