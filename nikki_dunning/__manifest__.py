@@ -2,7 +2,7 @@
     "name": "NIKKI Dunning",
     "summary": "Day 0 / Day 7 / Day 15 receivables follow-up: reminders, "
     "pre-collection notice and hand-over to a collection agency",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/nikki-dunning/nikki_dunning",
     "author": "NIKKI Dunning",

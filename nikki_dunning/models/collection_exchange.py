@@ -94,7 +94,7 @@ class NikkiCollectionExchange(models.Model):
     )
     failure_reason = fields.Text(compute="_compute_state", store=True)
     row_count = fields.Integer(
-        string="Row Count", compute="_compute_counts", store=True
+        string="Rows in File", compute="_compute_counts", store=True
     )
     new_count = fields.Integer(
         string="Invoices Handed Over", compute="_compute_counts", store=True

@@ -17,11 +17,12 @@ class NikkiDunningEngine(models.AbstractModel):
             today, company_ids=company_ids
         )
         if self._can_commit():
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         stats["agency_files"] = len(exchanges)
         return stats
 
     @api.model
     def _record_end(self, moves):
-        super()._record_end(moves)
+        result = super()._record_end(moves)
         self.env["nikki.collection.case.line"]._close_ended(moves)
+        return result

@@ -17,7 +17,7 @@ class TestPaidDirectlyAndRecall(AgencyCase):
             action = lines.action_recall()
             wizard = (
                 self.env[action["res_model"]]
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({"reason": reason, "after_recall": after})
             )
             self.assertEqual(wizard.case_line_ids, lines)
@@ -164,7 +164,7 @@ class TestPaidDirectlyAndRecall(AgencyCase):
             action = case.action_recall()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {"reason": "Customer disputes the service", "after_recall": "restart"}
             )
@@ -235,7 +235,7 @@ class TestPaidDirectlyAndRecall(AgencyCase):
         action = invoice.action_dunning_recall()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Customer went bankrupt"})
         )
         self.assertEqual(wizard.case_line_ids, case.line_ids)
