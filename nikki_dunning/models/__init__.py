@@ -5,6 +5,8 @@ from . import dunning_log
 from . import dunning_communication
 from . import collection_case
 from . import collection_case_line
+from . import collection_exchange
+from . import collection_exchange_line
 from . import res_company
 from . import res_partner
 from . import res_config_settings
@@ -18,3 +20,4 @@ from . import dunning_call_line
 from . import dunning_channel_phone
 from . import dunning_engine_phone
 from . import mail_activity
+from . import dunning_engine_collection

@@ -272,6 +272,19 @@ class AccountMove(models.Model):
         )
         self.env["nikki.dunning.engine"]._stop(self, reason="stopped")
 
+    def action_dunning_recall(self):
+        """Recall handed-over invoices from their collection agency."""
+        lines = (
+            self.env["nikki.collection.case.line"]
+            .search([("move_id", "in", self.ids)])
+            .filtered(
+                lambda line: line.state in ("in_collection", "partially_collected")
+            )
+        )
+        if not lines:
+            raise UserError(_("These invoices are not with a collection agency."))
+        return lines.action_recall()
+
     def _dunning_hold(self, reason, until=False):
         self._dunning_check_state(
             ("active",), _("Only invoices in dunning can be put on hold.")

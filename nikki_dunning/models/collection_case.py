@@ -1,4 +1,7 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import case_state
 
 CASE_STATES = [
     ("to_send", "To Send"),
@@ -17,7 +20,9 @@ class NikkiCollectionCase(models.Model):
     """A customer's balance handed over to a collection agency.
 
     One open case per customer, agency and company: later hand-overs of the
-    same customer extend it, so the agency never gets a duplicate case.
+    same customer extend it, so the agency never gets a duplicate case. The
+    case's state follows from its invoices (``services/case_state.py``); the
+    files exchanged with the agency are ``nikki.collection.exchange``.
     """
 
     _name = "nikki.collection.case"
@@ -44,7 +49,13 @@ class NikkiCollectionCase(models.Model):
         tracking=True,
     )
     state = fields.Selection(
-        CASE_STATES, required=True, default="in_collection", index=True, tracking=True
+        CASE_STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+        help="To Send: waiting to go to the agency. In Collection / Partially "
+        "Collected: with the agency. The other states close the case.",
     )
     date_handover = fields.Date(string="Handed Over On", index=True)
     line_ids = fields.One2many(
@@ -63,10 +74,30 @@ class NikkiCollectionCase(models.Model):
     amount_collected = fields.Monetary(
         compute="_compute_amounts", store=True, currency_field="currency_id"
     )
+    amount_fee = fields.Monetary(
+        string="Agency Fees",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="currency_id",
+    )
     amount_open = fields.Monetary(
         string="Still Open",
         compute="_compute_amount_open",
         currency_field="currency_id",
+    )
+    exchange_line_ids = fields.One2many(
+        "nikki.collection.exchange.line", "case_id", string="Agency File Rows"
+    )
+    exchange_ids = fields.Many2many(
+        "nikki.collection.exchange",
+        string="Agency Files",
+        compute="_compute_exchange_ids",
+    )
+    exchange_count = fields.Integer(compute="_compute_exchange_ids")
+    to_send_count = fields.Integer(
+        string="Waiting to Be Sent",
+        compute="_compute_to_send_count",
+        help="Invoices and notices of this case the agency has not received yet.",
     )
 
     @api.depends("line_ids.move_id")
@@ -74,19 +105,51 @@ class NikkiCollectionCase(models.Model):
         for case in self:
             case.move_ids = case.line_ids.move_id
 
-    @api.depends("line_ids.amount_handed_over", "line_ids.amount_collected")
+    @api.depends(
+        "line_ids.state", "line_ids.export_exchange_id", "line_ids.amount_collected"
+    )
+    def _compute_state(self):
+        for case in self:
+            case.state = case_state.case_state(
+                line._state_facts() for line in case.line_ids
+            )
+
+    @api.depends(
+        "line_ids.amount_handed_over",
+        "line_ids.amount_collected",
+        "line_ids.amount_fee",
+    )
     def _compute_amounts(self):
         for case in self:
             case.amount_handed_over = sum(case.line_ids.mapped("amount_handed_over"))
             case.amount_collected = sum(case.line_ids.mapped("amount_collected"))
+            case.amount_fee = sum(case.line_ids.mapped("amount_fee"))
 
     @api.depends("line_ids.state", "line_ids.move_id.amount_residual_signed")
     def _compute_amount_open(self):
         for case in self:
             case.amount_open = sum(
                 case.line_ids.filtered(
-                    lambda line: line.state != "recalled"
+                    lambda line: line.state in case_state.OPEN_LINE_STATES
                 ).move_id.mapped("amount_residual_signed")
+            )
+
+    @api.depends("exchange_line_ids.exchange_id")
+    def _compute_exchange_ids(self):
+        for case in self:
+            case.exchange_ids = case.exchange_line_ids.exchange_id.sorted()
+            case.exchange_count = len(case.exchange_ids)
+
+    @api.depends(
+        "line_ids.state",
+        "line_ids.export_exchange_id",
+        "line_ids.notice_required",
+        "line_ids.notice_exchange_id",
+    )
+    def _compute_to_send_count(self):
+        for case in self:
+            case.to_send_count = len(case.line_ids._pending_handover()) + len(
+                case.line_ids._pending_notice()
             )
 
     @api.model_create_multi
@@ -97,3 +160,49 @@ class NikkiCollectionCase(models.Model):
                     "nikki.collection.case"
                 ) or _("New")
         return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # user actions
+    # ------------------------------------------------------------------
+
+    def action_send_to_agency(self):
+        """Send the selected cases' waiting invoices (and every stop notice
+        waiting for the same agency) to the agency now: one file per agency."""
+        self.check_access("write")
+        if (
+            not self.line_ids._pending_handover()
+            and not self.line_ids._pending_notice()
+        ):
+            raise UserError(
+                _("Nothing of these cases is waiting to be sent to the agency.")
+            )
+        exchanges = self.env["nikki.collection.exchange"]._send_pending(
+            fields.Date.context_today(self),
+            company_ids=self.company_id.ids,
+            cases=self,
+        )
+        return exchanges._action_open()
+
+    def action_recall(self):
+        lines = self.line_ids.filtered(
+            lambda line: line.state in case_state.OPEN_LINE_STATES
+        )
+        if not lines:
+            raise UserError(_("No invoice of these cases is with the agency."))
+        return lines.action_recall()
+
+    def action_import_status(self):
+        agencies = self.agency_id
+        return (
+            self.env["nikki.collection.status.import"]
+            .with_context(
+                default_agency_id=agencies.id if len(agencies) == 1 else False
+            )
+            ._open()
+        )
+
+    def action_view_exchanges(self):
+        self.ensure_one()
+        return self.exchange_ids._action_open(
+            domain=[("case_ids", "in", self.ids)], always_list=True
+        )

@@ -1,17 +1,19 @@
 from collections import defaultdict
 
-from odoo import Command, _, api, models
+from odoo import api, models
 
-from ..services import case_file
 from .collection_case import OPEN_CASE_STATES
 
 
 class NikkiDunningChannelHandover(models.AbstractModel):
     """Hand-over channel: invoices go to the policy's collection agency.
 
-    Per customer and agency one open case is created or extended; the
-    invoices handed over get a case line, the case gets the case file (CSV)
-    as an attachment, and the agency an email with that file.
+    Inside the customer's transaction, one open case per customer, agency
+    and company is created or extended and the invoices get a case line,
+    waiting to be sent. The file to the agency is made per run and agency
+    afterwards (``nikki.collection.exchange._send_pending``): at once for
+    agencies set to send automatically, on the accountant's approval for the
+    others.
     """
 
     _name = "nikki.dunning.channel.handover"
@@ -45,7 +47,6 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                     "partner_id": partner.id,
                     "agency_id": agency.id,
                     "date_handover": today,
-                    "state": "in_collection",
                 }
                 for company, partner, agency in missing
             ]
@@ -68,8 +69,6 @@ class NikkiDunningChannelHandover(models.AbstractModel):
         lines = self.env["nikki.collection.case.line"].sudo().create(line_vals)
         for case, case_logs in logs.grouped("case_id").items():
             case_logs.move_id._dunning_write({"dunning_case_id": case.id})
-        attachments = self._attach_case_files(lines, today)
-        self._notify_agencies(attachments)
         return lines
 
     @api.model
@@ -77,21 +76,28 @@ class NikkiDunningChannelHandover(models.AbstractModel):
         """Case file rows for case lines (one per invoice)."""
         moves = lines.move_id
         reminders = defaultdict(list)
+        disputes = defaultdict(list)
         for log in (
             self.env["nikki.dunning.log"]
             .sudo()
             .search(
                 [
                     ("move_id", "in", moves.ids),
-                    ("action", "in", ("reminder", "pre_collection")),
+                    ("action", "in", ("reminder", "pre_collection", "hold")),
                 ],
                 order="date, id",
             )
         ):
-            if log.cycle_start == log.move_id.dunning_start_date:
-                reminders[log.move_id.id].append(
-                    f"{log.date} {log.step_id.name or log.action}"
-                )
+            if log.cycle_start != log.move_id.dunning_start_date:
+                continue
+            if log.action == "hold":
+                disputes[log.move_id.id].append(f"{log.date} {log.note or ''}".strip())
+                continue
+            emailed = log.communication_id.state in ("queued", "sent")
+            reminders[log.move_id.id].append(
+                f"{log.date} {log.step_id.name or log.action}"
+                + (" (email)" if emailed else "")
+            )
         rows = []
         for line in lines:
             move, partner = line.move_id, line.case_id.partner_id
@@ -111,78 +117,42 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                     "company_registry": partner.company_registry,
                     "language": partner.lang,
                     "invoice_number": move.name,
+                    "description": "; ".join(
+                        filter(
+                            None,
+                            move.invoice_line_ids.filtered(
+                                lambda aml: aml.display_type == "product"
+                            ).mapped("name"),
+                        )
+                    ),
                     "invoice_date": move.invoice_date,
                     "due_date": move.invoice_date_due,
                     "currency": move.currency_id.name,
                     "amount_original": move.amount_total,
                     "amount_open": move.amount_residual,
+                    "disputes": "; ".join(disputes[move.id]),
                     "reminders": "; ".join(reminders[move.id]),
                 }
             )
         return rows
 
     @api.model
-    def _attach_case_files(self, lines, today):
-        """One CSV per case for the invoices handed over now."""
-        values, groups = [], []
-        for case, case_lines in lines.grouped("case_id").items():
-            values.append(
-                {
-                    "name": f"{case.name.replace('/', '-')}-{today}.csv",
-                    "raw": case_file.to_csv(self._case_rows(case_lines)),
-                    "res_model": case._name,
-                    "res_id": case.id,
-                    "mimetype": "text/csv",
-                }
-            )
-            groups.append(case_lines)
-        attachments = self.env["ir.attachment"].sudo().create(values)
-        for attachment, case_lines in zip(attachments, groups, strict=True):
-            case_lines.attachment_id = attachment
-        return attachments
-
-    @api.model
-    def _notify_agencies(self, attachments):
-        """Queue the hand-over email with the case file to each agency."""
-        template = self.env.ref(
-            "nikki_dunning.mail_template_collection_handover", raise_if_not_found=False
+    def _exchange_rows(self, handover_lines, notice_lines):
+        """Rows of one file to the agency: the invoices handed over now
+        (status ``new``) and the invoices the agency must stop collecting
+        (``paid_directly``, ``recalled``), ordered by case and invoice."""
+        lines = (handover_lines | notice_lines).sorted(
+            lambda line: (line.case_id.name, line.move_id.name or "", line.id)
         )
-        cases = self.env["nikki.collection.case"].browse(attachments.mapped("res_id"))
-        if not template or not cases:
-            return
-        reachable = cases.filtered(lambda case: case.agency_id.email)
-        for case in cases - reachable:
-            case.message_post(
-                body=_(
-                    "The agency %s has no email address: send the case file "
-                    "attached to this case yourself.",
-                    case.agency_id.display_name,
+        rows = self._case_rows(lines)
+        handover_ids = set(handover_lines.ids)
+        for line, row in zip(lines, rows, strict=True):
+            if line.id in handover_ids:
+                row.update(status="new", status_date=line.date, status_note="")
+            else:
+                row.update(
+                    status=line.state,
+                    status_date=line.date_status,
+                    status_note=line.recall_reason or "",
                 )
-            )
-        if not reachable:
-            return
-        rendered = template.sudo()._generate_template(
-            reachable.ids,
-            ("subject", "body_html", "email_from", "partner_to", "reply_to"),
-        )
-        attachment_of = {attachment.res_id: attachment for attachment in attachments}
-        values_list = []
-        for case in reachable:
-            values = rendered[case.id]
-            values.pop("partner_to", None)
-            partner_ids = values.pop("partner_ids", []) or [case.agency_id.id]
-            if not values.get("email_from"):
-                values.pop("email_from", None)
-            values.update(
-                {
-                    "body": values.get("body_html"),
-                    "model": case._name,
-                    "res_id": case.id,
-                    "message_type": "email_outgoing",
-                    "auto_delete": False,
-                    "recipient_ids": [Command.link(pid) for pid in partner_ids],
-                    "attachment_ids": [Command.link(attachment_of[case.id].id)],
-                }
-            )
-            values_list.append(values)
-        self.env["mail.mail"].sudo().create(values_list)
+        return lines, rows

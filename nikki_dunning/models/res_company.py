@@ -14,3 +14,59 @@ class ResCompany(models.Model):
         help="Policy for customers that have none of their own. Without one, "
         "the NIKKI standard policy applies.",
     )
+    collection_payment_mode = fields.Selection(
+        [
+            ("propose", "Propose the payments for review"),
+            ("record", "Record the payments at once"),
+        ],
+        string="Agency Payments",
+        default="propose",
+        required=True,
+        help="What a status file of the collection agency does with the money "
+        "it collected: propose the payments (an accountant records them from "
+        "the imported file) or record and reconcile them at once.",
+    )
+    collection_journal_id = fields.Many2one(
+        "account.journal",
+        string="Agency Payments Journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', id)]",
+        help="Journal of the payments for money the agency collected (the bank "
+        "account the agency pays into). Empty: the company's first bank journal.",
+    )
+    collection_fee_account_id = fields.Many2one(
+        "account.account",
+        string="Agency Fee Account",
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+        help="Expense account of the fees the agency withholds from the money "
+        "it collected.",
+    )
+
+    def _collection_journal(self):
+        self.ensure_one()
+        return self.collection_journal_id or self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self),
+                ("type", "=", "bank"),
+            ],
+            limit=1,
+        )
+
+    def _collection_payment_problems(self, need_fee):
+        """What keeps the agency's money from being booked, as messages."""
+        self.ensure_one()
+        problems = []
+        if not self._collection_journal():
+            problems.append(
+                self.env._(
+                    "%s: set the journal for agency payments in Settings > Dunning.",
+                    self.name,
+                )
+            )
+        if need_fee and not self.collection_fee_account_id:
+            problems.append(
+                self.env._(
+                    "%s: set the account for agency fees in Settings > Dunning.",
+                    self.name,
+                )
+            )
+        return problems

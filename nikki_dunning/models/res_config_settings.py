@@ -27,6 +27,15 @@ class ResConfigSettings(models.TransientModel):
     dunning_agency_id = fields.Many2one(
         related="company_id.dunning_policy_id.agency_id", readonly=False
     )
+    collection_payment_mode = fields.Selection(
+        related="company_id.collection_payment_mode", readonly=False
+    )
+    collection_journal_id = fields.Many2one(
+        related="company_id.collection_journal_id", readonly=False
+    )
+    collection_fee_account_id = fields.Many2one(
+        related="company_id.collection_fee_account_id", readonly=False
+    )
 
     @api.depends("company_id.dunning_policy_id.step_ids.action")
     def _compute_dunning_first_notice(self):

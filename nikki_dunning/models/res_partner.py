@@ -34,6 +34,30 @@ class ResPartner(models.Model):
         string="Collection Agency",
         help="This partner collects unpaid invoices for you.",
     )
+    collection_file_format = fields.Selection(
+        [("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
+        string="Case File Format",
+        default="csv",
+        help="Format of the case files sent to this collection agency.",
+    )
+    collection_email = fields.Char(
+        string="Case File Email",
+        help="Where case files go. Empty: the agency's email address.",
+    )
+    collection_send_mode = fields.Selection(
+        [
+            ("auto", "Send automatically"),
+            ("approval", "Wait for an accountant's approval"),
+        ],
+        string="Sending Case Files",
+        default="auto",
+        help="Send new cases to the agency with the nightly run, or keep them "
+        "in “To Send” until an accountant sends them. Notices that an invoice "
+        "was paid directly or recalled never wait.",
+    )
+    collection_exchange_count = fields.Integer(
+        compute="_compute_collection_exchange_count"
+    )
     dunning_log_count = fields.Integer(compute="_compute_dunning_log_count")
     dunning_phone_followup = fields.Selection(
         [("yes", "Call"), ("no", "Do Not Call")],
@@ -71,6 +95,27 @@ class ResPartner(models.Model):
         open_call = {call.partner_id: call for call in calls}
         for partner in self:
             partner.dunning_call_id = open_call.get(partner.commercial_partner_id)
+
+    def _compute_collection_exchange_count(self):
+        Exchange = self.env["nikki.collection.exchange"]
+        agencies = self.filtered("is_collection_agency")
+        if not Exchange.has_access("read"):
+            agencies = agencies.browse()
+        counts = dict(
+            Exchange._read_group(
+                [("agency_id", "in", agencies.ids)], ["agency_id"], ["__count"]
+            )
+            if agencies
+            else []
+        )
+        for partner in self:
+            partner.collection_exchange_count = counts.get(partner, 0)
+
+    def action_view_collection_exchanges(self):
+        self.ensure_one()
+        return self.env["nikki.collection.exchange"]._action_open(
+            domain=[("agency_id", "=", self.id)], always_list=True
+        )
 
     @api.model
     def _commercial_fields(self):

@@ -27,6 +27,8 @@ END_REASONS = {
     "below_minimum": "Open amount below the policy minimum",
     "excluded": "Customer excluded from dunning",
     "stopped": "Stopped by a user",
+    "recalled": "Recalled from the collection agency",
+    "agency_closed": "Closed by the collection agency",
 }
 
 

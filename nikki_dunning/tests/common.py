@@ -124,10 +124,11 @@ class DunningCase(AccountTestInvoicingCommon):
         return self.env["mail.mail"].sudo().search(domain, order="id")
 
     def agency_mails(self):
+        """Queued emails with case files to agencies, oldest first."""
         return (
             self.env["mail.mail"]
             .sudo()
-            .search([("model", "=", "nikki.collection.case")], order="id")
+            .search([("model", "=", "nikki.collection.exchange")], order="id")
         )
 
     def step_logs(self, moves):
