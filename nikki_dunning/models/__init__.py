@@ -18,6 +18,4 @@ from . import dunning_demo
 from . import dunning_call
 from . import dunning_call_line
 from . import dunning_channel_phone
-from . import dunning_engine_phone
 from . import mail_activity
-from . import dunning_engine_collection

@@ -273,6 +273,14 @@ class NikkiDunningEngine(models.AbstractModel):
             company_ids=company_ids,
             deadline=time.monotonic() + CRON_TIME_BUDGET,
         )
+        if not stats["remaining"]:
+            # the run ends by sending the agencies their case files
+            exchanges = self.env["nikki.collection.exchange"]._send_pending(
+                today, company_ids=company_ids
+            )
+            stats["agency_files"] = len(exchanges)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env["ir.cron"]._notify_progress(
             done=stats["customers"], remaining=stats["remaining"]
         )
@@ -539,7 +547,13 @@ class NikkiDunningEngine(models.AbstractModel):
         handover_logs = logs.filtered(lambda log: log.action == "handover")
         if handover_logs:
             self.env["nikki.dunning.channel.handover"]._hand_over(handover_logs, today)
-        return self.env["nikki.dunning.channel.email"]._send(communications)
+        sent = self.env["nikki.dunning.channel.email"]._send(communications)
+        # phone follow-ups follow the workflow: none after the hand-over, and
+        # none past the step where the policy stops calling
+        phone = self.env["nikki.dunning.channel.phone"]
+        phone._sync_calls(handover_logs.move_id, "handover")
+        phone._sync_calls(logs.move_id - handover_logs.move_id, "step")
+        return sent
 
     @api.model
     def _record_steps(self, due, today):
@@ -705,6 +719,11 @@ class NikkiDunningEngine(models.AbstractModel):
             lambda move: reasons.get(move.dunning_end_reason, ""),
             date=None,
         )
+        # an invoice of an open collection case that is paid or cancelled is
+        # taken off the case (the next agency file says stop); nobody calls
+        # a customer about it any more
+        self.env["nikki.collection.case.line"]._close_ended(moves)
+        self.env["nikki.dunning.channel.phone"]._sync_calls(moves, "ended")
 
     @api.model
     def _log_event(self, moves, action, note, date=None, post=True):
@@ -759,6 +778,7 @@ class NikkiDunningEngine(models.AbstractModel):
         if until:
             note = _("%(reason)s (until %(date)s)", reason=note, date=until)
         self._log_event(moves, "hold", note)
+        self.env["nikki.dunning.channel.phone"]._sync_calls(moves, "hold")
 
     @api.model
     def _resume(self, moves, note=""):
