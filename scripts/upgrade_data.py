@@ -50,6 +50,11 @@ FOREIGN_ROWS = {
 # ----------------------------------------------------------------------
 
 
+# who changed a record and when: an upgrade that recomputes a stored field
+# legitimately touches them; they are not data the upgrade must keep
+LOG_ACCESS_FIELDS = {"create_uid", "create_date", "write_uid", "write_date"}
+
+
 def owned_columns(env):
     """{table: [columns]} of the stored fields this module defines."""
     env.cr.execute(
@@ -68,6 +73,8 @@ def owned_columns(env):
             continue
         records = env[model]
         if field not in records._fields or not records._fields[field].column_type:
+            continue
+        if field in LOG_ACCESS_FIELDS:
             continue
         columns.setdefault(records._table, set()).add(field)
     return {table: ["id"] + sorted(cols - {"id"}) for table, cols in columns.items()}
