@@ -92,6 +92,7 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                 reminders[log.move_id.id].append(
                     f"{log.date} {log.step_id.name or log.action}"
                 )
+        legal = self._case_legal_figures(lines)
         rows = []
         for line in lines:
             move, partner = line.move_id, line.case_id.partner_id
@@ -117,9 +118,38 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                     "amount_original": move.amount_total,
                     "amount_open": move.amount_residual,
                     "reminders": "; ".join(reminders[move.id]),
+                    **legal.get(line.id, {}),
                 }
             )
         return rows
+
+    @api.model
+    def _case_legal_figures(self, lines):
+        """Interest, collection costs and the day the costs may be claimed
+        from, as the hand-over step recorded them, per case line."""
+        logs = (
+            self.env["nikki.dunning.log"]
+            .sudo()
+            .search(
+                [
+                    ("case_id", "in", lines.case_id.ids),
+                    ("move_id", "in", lines.move_id.ids),
+                    ("action", "=", "handover"),
+                ],
+                order="date, id",
+            )
+        )
+        by_key = {(log.case_id.id, log.move_id.id): log for log in logs}
+        figures = {}
+        for line in lines:
+            log = by_key.get((line.case_id.id, line.move_id.id))
+            if log:
+                figures[line.id] = {
+                    "interest_amount": log.interest_amount,
+                    "costs_amount": log.costs_amount,
+                    "costs_claimable_from": log.costs_deadline or "",
+                }
+        return figures
 
     @api.model
     def _attach_case_files(self, lines, today):

@@ -2,7 +2,9 @@
 
 Only what the agency needs to collect (data minimisation): the debtor's
 identity and contact data and, per invoice handed over, its numbers, dates,
-amounts and the reminders sent. No internal notes, no other invoices.
+amounts and the reminders sent, and the interest and collection costs with
+the date the costs may be claimed from (never before the fourteen-day term
+of the consumer's notice has passed). No internal notes, no other invoices.
 """
 
 import csv
@@ -29,6 +31,9 @@ COLUMNS = [
     ("amount_original", "Original amount"),
     ("amount_open", "Open amount"),
     ("reminders", "Reminders sent"),
+    ("interest_amount", "Interest"),
+    ("costs_amount", "Collection costs"),
+    ("costs_claimable_from", "Costs claimable from"),
 ]
 
 
