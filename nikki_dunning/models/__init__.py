@@ -22,3 +22,4 @@ from . import dunning_letter
 from . import dunning_letter_print
 from . import dunning_channel_letter
 from . import dunning_engine_letters
+from . import ir_actions_report

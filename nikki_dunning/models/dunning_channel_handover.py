@@ -101,7 +101,9 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                     "case_reference": line.case_id.name,
                     "debtor_name": partner.name,
                     "debtor_reference": partner.ref,
-                    "debtor_type": "company" if partner.is_company else "consumer",
+                    "debtor_type": "company"
+                    if partner.dunning_debtor_type == "business"
+                    else "consumer",
                     "street": " ".join(filter(None, [partner.street, partner.street2])),
                     "zip": partner.zip,
                     "city": partner.city,

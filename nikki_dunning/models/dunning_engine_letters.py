@@ -167,8 +167,17 @@ class NikkiDunningEngine(models.AbstractModel):
             move_id for stated in members.values() for move_id in stated
         )
         facts = self._claim_facts(all_moves.sudo())
+        customers = {}
+        for company_id in {key[0] for key in due}:
+            company = self.env["res.company"].browse(company_id)
+            for partner in partners.filtered(
+                lambda partner, company_id=company_id: (company_id, partner.id) in due
+            ).with_company(company):
+                customers[(company_id, partner.id)] = partner
         context = {
             "today": today,
+            "customers": customers,
+            "scales": self.env["nikki.cost.scale"].sudo().search([]),
             "holidays": delivery.holidays_around(today),
             "rates": self.env["nikki.interest.rate"]._rates(),
             "facts": facts,
@@ -188,7 +197,7 @@ class NikkiDunningEngine(models.AbstractModel):
     def _customer_figures(self, key, items, contacts, prior, context):
         today = context["today"]
         company = self.env["res.company"].browse(key[0])
-        partner = self.env["res.partner"].browse(key[1]).with_company(company)
+        partner = context["customers"][key]
         debtor = partner.dunning_debtor_type or "consumer"
         lead = max((step for _move, step in items), key=lambda s: (s.day_offset, s.id))
         channel = (
@@ -198,7 +207,7 @@ class NikkiDunningEngine(models.AbstractModel):
             today, channel, context["holidays"]
         )
         log_values = {}
-        groups = defaultdict(list)  # group -> [(move, deadline)]
+        groups = defaultdict(list)  # (kind, notice) -> invoices announced together
         for move, step in items:
             values = {}
             notice = prior.get(move.id)
@@ -310,7 +319,10 @@ class NikkiDunningEngine(models.AbstractModel):
             member_ids = [move.id for move in moves]
             scale_date = notice.date if kind == "notice" else today
         members = self.env["account.move"].browse(member_ids).sudo()
-        scale_record = self.env["nikki.cost.scale"]._scale_on(scale_date)
+        scale_record = next(
+            (scale for scale in context["scales"] if scale.date_from <= scale_date),
+            None,
+        )
         if not scale_record:
             return {}, 0.0
         scale = scale_record._as_data()

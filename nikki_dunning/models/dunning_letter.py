@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date
+from odoo.tools.safe_eval import safe_eval, time
 
 from ..services import letter as letter_rules
 
@@ -101,11 +102,40 @@ class NikkiDunningCommunication(models.Model):
         """One PDF with the letter of each message (one per customer)."""
         if not self:
             raise UserError(_("There is no dunning letter to print."))
+        self._store_letter_pdfs()
         return (
             self.env.ref(LETTER_REPORT)
             .with_context(discard_logo_check=True)
             .report_action(self.sorted(lambda comm: (comm.partner_id.name, comm.id)))
         )
+
+    def _store_letter_pdfs(self):
+        """{message id: letter PDF attachment}: the letters stored on their
+        messages, rendering (as superuser, so they can be stored whoever
+        prints first) those not rendered yet. A reprint is then the very PDF
+        first sent or printed."""
+        report = self.env.ref(LETTER_REPORT).sudo()
+        self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, self.ids)
+        names = {
+            comm.id: safe_eval(report.attachment, {"object": comm, "time": time})
+            for comm in self
+        }
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("name", "in", list(names.values())),
+                ]
+            )
+        )
+        return {
+            attachment.res_id: attachment
+            for attachment in attachments
+            if names.get(attachment.res_id) == attachment.name
+        }
 
     @api.model
     def _latest_per_customer(self, communications):

@@ -6,7 +6,7 @@ from datetime import date
 
 from pdfminer.high_level import extract_text
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import DAY0
@@ -162,3 +162,40 @@ class TestLetterPdf(LetterCase):
         self.assertEqual(
             sorted(action["context"]["active_ids"]), sorted(communications.ids)
         )
+
+    def test_batch_print_of_posted_letters_renders_each_once(self):
+        other = self.env["res.partner"].create({"name": "Karel Zonder Mail"})
+        first = self.make_invoice(self.no_email, 120.0)
+        second = self.make_invoice(other, 80.0)
+        self.submit_on(DAY0, first | second)
+        communications = self.step_logs(first | second).communication_id
+        self.assertEqual(set(communications.mapped("letter_channel")), {"post"})
+        Attachment = self.env["ir.attachment"]
+        domain = [
+            ("res_model", "=", communications._name),
+            ("res_id", "in", communications.ids),
+        ]
+        self.assertFalse(Attachment.search(domain), "nothing rendered yet")
+        action = (first | second).action_print_dunning_letters()
+        pdf = self.render(communications.browse(action["context"]["active_ids"]))
+        text = pdf_text(pdf)
+        for name in ("Piet Zonder Mail", "Karel Zonder Mail", first.name, second.name):
+            self.assertIn(name, text)
+        self.assertEqual(len(Attachment.search(domain)), 2, "kept for reprints")
+
+    def test_a_billing_user_prints_and_the_letter_is_kept(self):
+        user = new_test_user(
+            self.env, login="nikki_printer", groups="account.group_account_invoice"
+        )
+        invoice = self.make_invoice(self.no_email, 250.0)
+        self.submit_on(DAY0, invoice)
+        action = invoice.with_user(user).action_print_dunning_letters()
+        communication = self.communication(invoice, DAY0)
+        self.assertEqual(action["context"]["active_ids"], communication.ids)
+        pdf, _format = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_qweb_pdf(REPORT, communication.ids)
+        )
+        self.assertIn(invoice.name, pdf_text(pdf))
+        self.assertEqual(pdf, self.render(communication), "the stored letter")
