@@ -13,13 +13,10 @@ from . import dunning_channel_handover
 from . import dunning_engine
 from . import cost_scale
 from . import interest_rate
-from . import res_partner_debtor
-from . import dunning_costs_settings
 from . import dunning_policy_legal
 from . import dunning_step_letter
 from . import dunning_log_legal
 from . import dunning_letter
-from . import dunning_letter_print
 from . import dunning_channel_letter
 from . import dunning_engine_letters
 from . import ir_actions_report

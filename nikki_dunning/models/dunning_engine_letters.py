@@ -38,7 +38,7 @@ class NikkiDunningEngine(models.AbstractModel):
 
     @api.model
     def _check_submittable(self, moves):
-        super()._check_submittable(moves)
+        result = super()._check_submittable(moves)
         policies = self._policies_for(moves)
         paying = moves.filtered(
             lambda move: policies[move]._first_step().action in PAYING_ACTIONS
@@ -56,6 +56,7 @@ class NikkiDunningEngine(models.AbstractModel):
                 + "\n"
                 + "\n".join(f"- {line}" for line in lines)
             )
+        return result
 
     @api.model
     def _payment_detail_problems(self, moves):

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class NikkiDunningLog(models.Model):
@@ -7,7 +8,7 @@ class NikkiDunningLog(models.Model):
     Amounts are open amounts on the day of the step, in the invoice's
     currency, with payments applied to costs, then interest, then principal
     (art. 6:44 BW). A reprint of the letter shows these figures, whatever
-    changed since.
+    changed since. Selected lines print the latest letter of each customer.
     """
 
     _inherit = "nikki.dunning.log"
@@ -42,3 +43,13 @@ class NikkiDunningLog(models.Model):
         index="btree_not_null",
         help="The fourteen-day letter that set the deadline.",
     )
+
+    def action_print_dunning_letters(self):
+        """One PDF: the latest letter of each customer among the lines."""
+        communications = self.communication_id
+        if not communications:
+            raise UserError(
+                _("No dunning letter was sent for the selected history lines.")
+            )
+        Communication = self.env["nikki.dunning.communication"]
+        return Communication._latest_per_customer(communications)._print_letters()

@@ -14,3 +14,9 @@ class ResCompany(models.Model):
         help="Policy for customers that have none of their own. Without one, "
         "the NIKKI standard policy applies.",
     )
+    dunning_costs_include_vat = fields.Boolean(
+        string="Collection Costs Include VAT",
+        help="Tick when the company cannot reclaim VAT (e.g. a VAT-exempt "
+        "association) and uses an external collection agency: the costs are "
+        "then raised by the scale's VAT rate and letters say so.",
+    )

@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("nikki_dunning_letter_tour", {
     url: "/web#action=nikki_dunning.action_dunning_policy",
@@ -10,12 +10,14 @@ registry.category("web_tour.tours").add("nikki_dunning_letter_tour", {
         },
         {
             content: "and the letter of its first step",
-            trigger: ".o_field_one2many .o_data_row:first button[name='action_edit_letter']",
+            trigger:
+                ".o_field_one2many .o_data_row:first button[name='action_edit_letter']",
             run: "click",
         },
         {
             content: "The step has no text of its own: the standard text is shown",
-            trigger: ".modal .o_field_widget[name='letter_body_default']:contains('{total_due}')",
+            trigger:
+                ".modal .o_field_widget[name='letter_body_default']:contains('{total_due}')",
         },
         {
             content: "Start from the standard text",
@@ -24,7 +26,8 @@ registry.category("web_tour.tours").add("nikki_dunning_letter_tour", {
         },
         {
             content: "The step now has the text, ready to edit",
-            trigger: ".modal .o_field_widget[name='letter_body']:contains('Dear {contact},')",
+            trigger:
+                ".modal .o_field_widget[name='letter_body']:contains('Dear {contact},')",
         },
         {
             content: "Save",
