@@ -69,10 +69,12 @@ class NikkiDunningStep(models.Model):
             step.letter_body_default = step._default_letter_body(step.action)
 
     def _default_letter_title(self, action):
-        return self.env._(DEFAULT_TITLES[action]) if action else ""
+        title = DEFAULT_TITLES.get(action)
+        return self.env._(title) if title else ""
 
     def _default_letter_body(self, action):
-        return Markup(self.env._(DEFAULT_BODIES[action])) if action else Markup()
+        body = DEFAULT_BODIES.get(action)
+        return Markup(self.env._(body)) if body else Markup()
 
     def _letter_title(self, action=None):
         """The title of this step's letter; ``action`` is what the letter
