@@ -19,3 +19,12 @@ from . import dunning_call
 from . import dunning_call_line
 from . import dunning_channel_phone
 from . import mail_activity
+from . import cost_scale
+from . import interest_rate
+from . import dunning_policy_legal
+from . import dunning_step_letter
+from . import dunning_log_legal
+from . import dunning_letter
+from . import dunning_channel_letter
+from . import dunning_engine_letters
+from . import ir_actions_report

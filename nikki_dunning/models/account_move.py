@@ -310,3 +310,18 @@ class AccountMove(models.Model):
         )
         action["domain"] = [("move_id", "=", self.id)]
         return action
+
+    def action_print_dunning_letters(self):
+        """One PDF: the latest dunning letter of each customer among the
+        selected invoices."""
+        logs = self.env["nikki.dunning.log"].search(
+            [("move_id", "in", self.ids), ("communication_id", "!=", False)]
+        )
+        if not logs:
+            raise UserError(
+                _(
+                    "No dunning letter was sent for the selected invoices: %s.",
+                    ", ".join(self.mapped("display_name")),
+                )
+            )
+        return logs.action_print_dunning_letters()

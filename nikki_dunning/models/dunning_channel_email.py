@@ -46,7 +46,7 @@ class NikkiDunningChannelEmail(models.AbstractModel):
         self._ensure_portal_tokens(moves)
         invoice_pdfs = self._invoice_pdfs(to_send)
         for template, template_comms in to_send.grouped(
-            lambda comm: comm.step_id.mail_template_id
+            lambda comm: comm._mail_template()
         ).items():
             rendered = (
                 template.sudo()

@@ -98,6 +98,7 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                 f"{log.date} {log.step_id.name or log.action}"
                 + (" (email)" if emailed else "")
             )
+        legal = self._case_legal_figures(lines)
         rows = []
         for line in lines:
             move, partner = line.move_id, line.case_id.partner_id
@@ -106,7 +107,9 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                     "case_reference": line.case_id.name,
                     "debtor_name": partner.name,
                     "debtor_reference": partner.ref,
-                    "debtor_type": "company" if partner.is_company else "consumer",
+                    "debtor_type": "company"
+                    if partner.dunning_debtor_type == "business"
+                    else "consumer",
                     "street": " ".join(filter(None, [partner.street, partner.street2])),
                     "zip": partner.zip,
                     "city": partner.city,
@@ -132,9 +135,38 @@ class NikkiDunningChannelHandover(models.AbstractModel):
                     "amount_open": move.amount_residual,
                     "disputes": "; ".join(disputes[move.id]),
                     "reminders": "; ".join(reminders[move.id]),
+                    **legal.get(line.id, {}),
                 }
             )
         return rows
+
+    @api.model
+    def _case_legal_figures(self, lines):
+        """Interest, collection costs and the day the costs may be claimed
+        from, as the hand-over step recorded them, per case line."""
+        logs = (
+            self.env["nikki.dunning.log"]
+            .sudo()
+            .search(
+                [
+                    ("case_id", "in", lines.case_id.ids),
+                    ("move_id", "in", lines.move_id.ids),
+                    ("action", "=", "handover"),
+                ],
+                order="date, id",
+            )
+        )
+        by_key = {(log.case_id.id, log.move_id.id): log for log in logs}
+        figures = {}
+        for line in lines:
+            log = by_key.get((line.case_id.id, line.move_id.id))
+            if log:
+                figures[line.id] = {
+                    "interest_amount": log.interest_amount,
+                    "costs_amount": log.costs_amount,
+                    "costs_claimable_from": log.costs_deadline or "",
+                }
+        return figures
 
     @api.model
     def _exchange_rows(self, handover_lines, notice_lines):

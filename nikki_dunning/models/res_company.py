@@ -70,3 +70,9 @@ class ResCompany(models.Model):
                 )
             )
         return problems
+    dunning_costs_include_vat = fields.Boolean(
+        string="Collection Costs Include VAT",
+        help="Tick when the company cannot reclaim VAT (e.g. a VAT-exempt "
+        "association) and uses an external collection agency: the costs are "
+        "then raised by the scale's VAT rate and letters say so.",
+    )

@@ -36,6 +36,9 @@ class ResConfigSettings(models.TransientModel):
     collection_fee_account_id = fields.Many2one(
         related="company_id.collection_fee_account_id", readonly=False
     )
+    dunning_costs_include_vat = fields.Boolean(
+        related="company_id.dunning_costs_include_vat", readonly=False
+    )
 
     @api.depends("company_id.dunning_policy_id.step_ids.action")
     def _compute_dunning_first_notice(self):

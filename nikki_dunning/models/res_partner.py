@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+DEBTOR_TYPES = [("consumer", "Consumer"), ("business", "Business")]
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -72,6 +74,51 @@ class ResPartner(models.Model):
         compute="_compute_dunning_call_id",
         groups="nikki_dunning.group_dunning_caller",
     )
+    # consumer or business: decides the collection costs, the interest
+    # (statutory or commercial) and whether the fourteen-day rules apply
+    dunning_debtor_type = fields.Selection(
+        DEBTOR_TYPES,
+        string="Debtor Type",
+        compute="_compute_dunning_debtor_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Consumers get the fourteen-day pre-collection notice before any "
+        "collection costs and statutory interest; businesses owe costs once "
+        "the payment term has passed and commercial interest. Set from "
+        "'Company' by default.",
+    )
+    dunning_costs_basis = fields.Selection(
+        [("scale", "Statutory scale"), ("contract", "Amount agreed by contract")],
+        string="Collection Costs",
+        company_dependent=True,
+        help="For business debtors, costs agreed by contract replace the "
+        "statutory scale. Consumers always get the scale.",
+    )
+    dunning_contract_costs = fields.Float(
+        string="Agreed Collection Costs",
+        company_dependent=True,
+        digits="Account",
+        help="Collection costs agreed with this business, in the company's "
+        "currency.",
+    )
+
+    @api.depends("is_company", "parent_id.is_company")
+    def _compute_dunning_debtor_type(self):
+        for partner in self:
+            company = partner.is_company or partner.parent_id.is_company
+            partner.dunning_debtor_type = "business" if company else "consumer"
+
+    def _dunning_contract_costs(self):
+        """The costs agreed with this business debtor, or None when the
+        statutory scale applies (always for consumers)."""
+        self.ensure_one()
+        if (
+            self.dunning_debtor_type == "business"
+            and self.dunning_costs_basis == "contract"
+        ):
+            return self.dunning_contract_costs
+        return None
 
     def _compute_dunning_log_count(self):
         counts = dict(
@@ -123,6 +170,7 @@ class ResPartner(models.Model):
             "dunning_policy_id",
             "dunning_excluded",
             "dunning_phone_followup",
+            "dunning_debtor_type",
         ]
 
     def action_view_dunning_log(self):

@@ -2,8 +2,10 @@
 
 Only what the agency needs to collect (data minimisation): the debtor's
 identity and contact data and, per invoice handed over, its numbers, dates,
-amounts, what it is for, disputes and the reminders sent. No internal notes,
-no other invoices.
+amounts, what it is for, disputes and the reminders sent, and the interest and
+collection costs with the date the costs may be claimed from (never before
+the fourteen-day term of the consumer's notice has passed). No internal
+notes, no other invoices.
 
 A row is a dict keyed by the column keys of ``COLUMNS``; missing keys give
 empty cells. The ``status`` column tells the agency what the row is:
@@ -44,6 +46,9 @@ COLUMNS = [
     ("amount_open", "Open amount"),
     ("disputes", "Disputes"),
     ("reminders", "Reminders sent"),
+    ("interest_amount", "Interest"),
+    ("costs_amount", "Collection costs"),
+    ("costs_claimable_from", "Costs claimable from"),
 ]
 
 # what a row tells the agency (the ``status`` column)

@@ -47,6 +47,16 @@ class DunningCase(AccountTestInvoicingCommon):
         )
         cls.no_email = Partner.create({"name": "Piet Zonder Mail"})
 
+    @classmethod
+    def _create_company(cls, **create_values):
+        """Every test company has a bank account: dunning letters must say
+        where to pay, and are not sent without one."""
+        company = super()._create_company(**create_values)
+        cls.env["res.partner.bank"].create(
+            {"acc_number": "NL91ABNA0417164300", "partner_id": company.partner_id.id}
+        )
+        return company
+
     # ------------------------------------------------------------------
     # building data
     # ------------------------------------------------------------------
