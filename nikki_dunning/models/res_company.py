@@ -70,6 +70,7 @@ class ResCompany(models.Model):
                 )
             )
         return problems
+
     dunning_costs_include_vat = fields.Boolean(
         string="Collection Costs Include VAT",
         help="Tick when the company cannot reclaim VAT (e.g. a VAT-exempt "
