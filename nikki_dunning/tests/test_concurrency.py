@@ -31,6 +31,13 @@ class TestConcurrentWorkers(BaseCase):
             env["account.chart.template"].try_loading(
                 "generic_coa", company=company, install_demo=False
             )
+            # letters say where to pay: no bank account, no dunning
+            env["res.partner.bank"].create(
+                {
+                    "acc_number": "NL20INGB0001234567",
+                    "partner_id": company.partner_id.id,
+                }
+            )
             env = env(context={"allowed_company_ids": company.ids})
             partners = env["res.partner"].create(
                 [
