@@ -11,3 +11,8 @@ from . import account_move
 from . import dunning_channel_email
 from . import dunning_channel_handover
 from . import dunning_engine
+from . import dunning_log_report
+from . import dunning_report
+from . import dunning_report_customer
+from . import dunning_dashboard
+from . import dunning_digest
