@@ -33,6 +33,7 @@ import argparse
 import io
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -78,7 +79,10 @@ def parse_args():
         action="store_true",
         help="1,000,000 step lines: every history line is a row of the report",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if not re.fullmatch(r"[A-Za-z0-9_]+", args.database):
+        parser.error(f"invalid database name {args.database!r}: letters, digits, _")
+    return args
 
 
 def ensure_database(args):
@@ -89,7 +93,7 @@ def ensure_database(args):
             "-d",
             "postgres",
             "-tAc",
-            f"SELECT 1 FROM pg_database " f"WHERE datname = '{args.database}'",
+            f"SELECT 1 FROM pg_database WHERE datname = '{args.database}'",
         ],
         capture_output=True,
         text=True,
@@ -101,7 +105,7 @@ def ensure_database(args):
     if not exists:
         print(f"Creating {args.database} with nikki_dunning installed ...", flush=True)
         # start from the test suite's template (dependencies installed) if any
-        templates = subprocess.run(
+        template = subprocess.run(
             [
                 "psql",
                 "-d",
@@ -114,8 +118,8 @@ def ensure_database(args):
             text=True,
             check=True,
         ).stdout.strip()
-        if templates:
-            subprocess.run(["createdb", "-T", templates, args.database], check=True)
+        if template:
+            subprocess.run(["createdb", "-T", template, args.database], check=True)
         subprocess.run(
             [
                 sys.executable,
