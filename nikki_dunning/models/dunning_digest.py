@@ -22,46 +22,6 @@ TOP_CUSTOMERS = 5
 TOP_CUSTOMERS_DAYS = 365
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    dunning_digest_month = fields.Date(
-        string="Last Dunning Digest",
-        readonly=True,
-        copy=False,
-        help="First day of the month the last monthly dunning digest reported.",
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    dunning_digest = fields.Boolean(
-        string="Monthly Digest",
-        help="On the first day of each month, the dunning managers of each "
-        "company receive the headline figures of the month just ended.",
-    )
-
-    def _dunning_digest_cron(self):
-        return self.env.ref(
-            "nikki_dunning.ir_cron_dunning_digest", raise_if_not_found=False
-        )
-
-    @api.model
-    def get_values(self):
-        values = super().get_values()
-        cron = self._dunning_digest_cron()
-        values["dunning_digest"] = bool(cron and cron.sudo().active)
-        return values
-
-    def set_values(self):
-        super().set_values()
-        cron = self._dunning_digest_cron()
-        for settings in self:
-            if cron and cron.sudo().active != settings.dunning_digest:
-                cron.sudo().active = settings.dunning_digest
-
-
 class NikkiDunningDigest(models.AbstractModel):
     _name = "nikki.dunning.digest"
     _description = "Dunning Monthly Digest"

@@ -147,7 +147,6 @@ class NikkiDunningReport(models.Model):
         readonly=True, help="Invoices still in dunning or with the agency."
     )
     amount_still_open = fields.Monetary(
-        string="Amount Still Open",
         currency_field="company_currency_id",
         readonly=True,
         help="What the invoice still owes today, in company currency.",
@@ -156,7 +155,6 @@ class NikkiDunningReport(models.Model):
         readonly=True, help="Invoices handed over to the agency (now or later)."
     )
     amount_handed_over = fields.Monetary(
-        string="Amount Handed Over",
         currency_field="company_currency_id",
         readonly=True,
     )

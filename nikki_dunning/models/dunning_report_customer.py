@@ -44,7 +44,6 @@ class NikkiDunningReportCustomer(models.Model):
         readonly=True,
     )
     amount_handed_over = fields.Monetary(
-        string="Amount Handed Over",
         currency_field="company_currency_id",
         readonly=True,
     )

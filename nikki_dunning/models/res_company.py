@@ -14,3 +14,9 @@ class ResCompany(models.Model):
         help="Policy for customers that have none of their own. Without one, "
         "the NIKKI standard policy applies.",
     )
+    dunning_digest_month = fields.Date(
+        string="Last Dunning Digest",
+        readonly=True,
+        copy=False,
+        help="First day of the month the last monthly dunning digest reported.",
+    )

@@ -1,11 +1,12 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("nikki_dunning_dashboard_tour", {
     url: "/web#action=nikki_dunning.action_dunning_dashboard",
     steps: () => [
         {
             content: "The headline figures show what is with the agency",
-            trigger: ".o_dashboard .o_kanban_record:contains('With the agency'):contains('400.00')",
+            trigger:
+                ".o_dashboard .o_kanban_record:contains('With the agency'):contains('400.00')",
         },
         {
             content: "The funnel is drawn",
