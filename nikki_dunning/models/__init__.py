@@ -28,3 +28,8 @@ from . import dunning_letter
 from . import dunning_channel_letter
 from . import dunning_engine_letters
 from . import ir_actions_report
+from . import dunning_log_report
+from . import dunning_report
+from . import dunning_report_customer
+from . import dunning_dashboard
+from . import dunning_digest

@@ -77,3 +77,9 @@ class ResCompany(models.Model):
         "association) and uses an external collection agency: the costs are "
         "then raised by the scale's VAT rate and letters say so.",
     )
+    dunning_digest_month = fields.Date(
+        string="Last Dunning Digest",
+        readonly=True,
+        copy=False,
+        help="First day of the month the last monthly dunning digest reported.",
+    )

@@ -39,6 +39,11 @@ class ResConfigSettings(models.TransientModel):
     dunning_costs_include_vat = fields.Boolean(
         related="company_id.dunning_costs_include_vat", readonly=False
     )
+    dunning_digest = fields.Boolean(
+        string="Monthly Digest",
+        help="On the first day of each month, the dunning managers of each "
+        "company receive the headline figures of the month just ended.",
+    )
 
     @api.depends("company_id.dunning_policy_id.step_ids.action")
     def _compute_dunning_first_notice(self):
@@ -55,3 +60,25 @@ class ResConfigSettings(models.TransientModel):
             first = settings.company_id.dunning_policy_id._first_step()
             if first and settings.dunning_first_notice:
                 first._set_notice_action(settings.dunning_first_notice)
+
+    # the monthly digest: its scheduled action is the setting
+
+    def _dunning_digest_cron(self):
+        return self.env.ref(
+            "nikki_dunning.ir_cron_dunning_digest", raise_if_not_found=False
+        )
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        cron = self._dunning_digest_cron()
+        values["dunning_digest"] = bool(cron and cron.sudo().active)
+        return values
+
+    def set_values(self):
+        result = super().set_values()
+        cron = self._dunning_digest_cron()
+        for settings in self:
+            if cron and cron.sudo().active != settings.dunning_digest:
+                cron.sudo().active = settings.dunning_digest
+        return result
