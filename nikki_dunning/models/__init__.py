@@ -23,7 +23,6 @@ from . import cost_scale
 from . import interest_rate
 from . import dunning_policy_legal
 from . import dunning_step_letter
-from . import dunning_log_legal
 from . import dunning_letter
 from . import dunning_channel_letter
 from . import dunning_engine_letters

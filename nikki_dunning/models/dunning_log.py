@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
@@ -76,6 +77,41 @@ class NikkiDunningLog(models.Model):
     )
     portal_url = fields.Char(compute="_compute_portal_url")
 
+    # the legal figures of a step, stored as they were sent: amounts open on
+    # the day of the step, in the invoice's currency, payments applied to
+    # costs, then interest, then principal (art. 6:44 BW); a reprint of the
+    # letter shows these, whatever changed since
+    principal_amount = fields.Monetary(
+        string="Principal Open",
+        currency_field="currency_id",
+        help="Open principal when the step ran, payments applied to costs and "
+        "interest first.",
+    )
+    interest_amount = fields.Monetary(
+        string="Interest",
+        currency_field="currency_id",
+        help="Statutory interest open when the step ran.",
+    )
+    costs_amount = fields.Monetary(
+        string="Collection Costs",
+        currency_field="currency_id",
+        help="This invoice's part of the collection costs of its notice "
+        "(still open), owed from the date below.",
+    )
+    costs_deadline = fields.Date(
+        string="Costs Owed From",
+        help="The day from which collection costs are owed: for consumers the "
+        "day after the fourteen-day term of the pre-collection notice (from "
+        "its assumed delivery); later letters repeat this same date.",
+    )
+    costs_notice_id = fields.Many2one(
+        "nikki.dunning.communication",
+        string="Pre-collection Notice",
+        ondelete="set null",
+        index="btree_not_null",
+        help="The fourteen-day letter that set the deadline.",
+    )
+
     def init(self):
         if not index_exists(self.env.cr, "nikki_dunning_log_step_once"):
             self.env.cr.execute(
@@ -96,3 +132,13 @@ class NikkiDunningLog(models.Model):
                 if move.access_token
                 else False
             )
+
+    def action_print_dunning_letters(self):
+        """One PDF: the latest letter of each customer among the lines."""
+        communications = self.communication_id
+        if not communications:
+            raise UserError(
+                _("No dunning letter was sent for the selected history lines.")
+            )
+        Communication = self.env["nikki.dunning.communication"]
+        return Communication._latest_per_customer(communications)._print_letters()
