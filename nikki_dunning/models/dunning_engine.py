@@ -33,6 +33,9 @@ _logger = logging.getLogger(__name__)
 LOCK_CLASS = 0x4E494B4B & 0x7FFFFFFF
 # customers per batch (one transaction each when the cron commits)
 BATCH_CUSTOMERS = 200
+# ... when steps render PDF letters (about a second each): a batch keeps its
+# invoices locked until it commits, and payments on them wait meanwhile
+BATCH_CUSTOMERS_WITH_LETTERS = 20
 # seconds one cron call may spend before handing over to the next call
 CRON_TIME_BUDGET = 240
 # how many times a failed email is queued again
@@ -271,6 +274,7 @@ class NikkiDunningEngine(models.AbstractModel):
             today,
             commit=commit,
             company_ids=company_ids,
+            batch_size=self._batch_size(company_ids),
             deadline=time.monotonic() + CRON_TIME_BUDGET,
         )
         if not stats["remaining"]:
@@ -285,6 +289,24 @@ class NikkiDunningEngine(models.AbstractModel):
             done=stats["customers"], remaining=stats["remaining"]
         )
         return stats
+
+    @api.model
+    def _batch_size(self, company_ids=None):
+        """Customers per batch: small when a step may render PDF letters."""
+        domain = [
+            ("policy_id.active", "=", True),
+            "|",
+            ("attach_letter_pdf", "=", True),
+            ("action", "=", "pre_collection"),
+        ]
+        if company_ids:
+            domain += [
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "in", company_ids),
+            ]
+        letters = self.env["nikki.dunning.step"].sudo().search_count(domain, limit=1)
+        return BATCH_CUSTOMERS_WITH_LETTERS if letters else BATCH_CUSTOMERS
 
     @api.model
     def _can_commit(self):

@@ -58,9 +58,11 @@ class NikkiDunningStep(models.Model):
     )
     attach_letter_pdf = fields.Boolean(
         string="Attach the Letter (PDF)",
-        default=True,
-        help="The step's email carries the letter as a PDF. The "
-        "pre-collection notice always does: it states the exact costs.",
+        help="The step's email carries the letter as a PDF. Rendering a PDF "
+        "costs about a second per customer message; the email itself already "
+        "lists the invoices, and every letter can be printed or reprinted "
+        "from the message. The pre-collection notice always carries its "
+        "letter: it states the exact costs.",
     )
 
     @api.depends("action")
