@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import create_index
 
 from ..services import planning
@@ -107,20 +107,26 @@ class AccountMove(models.Model):
 
     def init(self):
         res = super().init()
-        # what the nightly run selects: due steps, and invoices to enrol
+        # the nightly run walks the customers with due steps in (customer,
+        # company) order and claims their active invoices; auto-enrolment
+        # looks for open overdue customer invoices outside the workflow
+        self.env.cr.execute(
+            "DROP INDEX IF EXISTS account_move_dunning_due_index, "
+            "account_move_dunning_enrol_index"
+        )
         create_index(
             self.env.cr,
-            "account_move_dunning_due_index",
+            "account_move_dunning_active_customer_index",
             self._table,
-            ["dunning_next_date", "commercial_partner_id", "company_id"],
+            ["commercial_partner_id", "company_id", "dunning_next_date"],
             where="dunning_state = 'active'",
         )
         create_index(
             self.env.cr,
-            "account_move_dunning_enrol_index",
+            "account_move_dunning_enrol_candidates_index",
             self._table,
             ["invoice_date_due", "company_id"],
-            where="dunning_state = 'none' AND move_type = 'out_invoice' "
+            where="dunning_state IN ('none', 'done') AND move_type = 'out_invoice' "
             "AND state = 'posted' AND payment_state IN ('not_paid', 'partial')",
         )
         return res
@@ -162,9 +168,12 @@ class AccountMove(models.Model):
         "dunning_start_date",
         "dunning_step_date",
         "dunning_step_offset",
-        "dunning_policy_id.step_ids.day_offset",
+        "dunning_policy_id",
     )
     def _compute_dunning_next(self):
+        """Next step and date of running invoices. Edits of a policy's steps
+        recompute only its running invoices (see nikki.dunning.step), not
+        every invoice the policy ever dunned."""
         plans = {}
         for move in self:
             policy = move.dunning_policy_id
@@ -188,6 +197,18 @@ class AccountMove(models.Model):
             else:
                 move.dunning_next_step_id = False
                 move.dunning_next_date = False
+
+    def _dunning_replan(self, policies):
+        """Recompute the next step of the running invoices of ``policies``
+        (their steps changed)."""
+        moves = self.sudo().search(
+            [
+                ("dunning_policy_id", "in", policies.ids),
+                ("dunning_state", "in", ("active", "on_hold")),
+            ]
+        )
+        for fname in ("dunning_next_step_id", "dunning_next_date"):
+            self.env.add_to_compute(self._fields[fname], moves)
 
     def _dunning_write(self, vals):
         """Write workflow fields. Nothing accounting changes, so the invoice
@@ -229,12 +250,23 @@ class AccountMove(models.Model):
     # user actions
     # ------------------------------------------------------------------
 
+    def _dunning_check_access(self):
+        """Dunning actions are for dunning users who may edit the invoices.
+        (The engine writes as superuser, and public methods are callable by
+        anyone who can read the invoice, portal customers included.)"""
+        if not self.env.su and not self.env.user.has_group(
+            "nikki_dunning.group_dunning_user"
+        ):
+            raise AccessError(
+                _("Only dunning users can change the dunning of invoices.")
+            )
+        self.check_access("write")
+
     def action_dunning_submit(self):
         """Submit the invoices to dunning: Day 0 is today and the Day 0 step
         runs at once."""
-        engine = self.env["nikki.dunning.engine"]
-        engine._check_submittable(self)
-        result = engine._submit(self, source="manual")
+        self._dunning_check_access()
+        result = self.env["nikki.dunning.engine"]._submit(self, source="manual")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -247,6 +279,7 @@ class AccountMove(models.Model):
         }
 
     def action_dunning_hold(self):
+        self._dunning_check_access()
         self._dunning_check_state(
             ("active",), _("Only invoices in dunning can be put on hold.")
         )
@@ -257,12 +290,14 @@ class AccountMove(models.Model):
         )
 
     def action_dunning_resume(self):
+        self._dunning_check_access()
         self._dunning_check_state(
             ("on_hold",), _("Only invoices on hold can be resumed.")
         )
         self.env["nikki.dunning.engine"]._resume(self)
 
     def action_dunning_stop(self):
+        self._dunning_check_access()
         self._dunning_check_state(
             ("active", "on_hold"),
             _(
@@ -286,6 +321,7 @@ class AccountMove(models.Model):
         return lines.action_recall()
 
     def _dunning_hold(self, reason, until=False):
+        self._dunning_check_access()
         self._dunning_check_state(
             ("active",), _("Only invoices in dunning can be put on hold.")
         )

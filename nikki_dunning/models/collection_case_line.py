@@ -1,7 +1,7 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.sql import index_exists
+from odoo.tools.sql import create_index, index_exists
 
 from ..services import case_state
 
@@ -127,6 +127,22 @@ class NikkiCollectionCaseLine(models.Model):
                     case_state.OPEN_LINE_STATES,
                 )
             )
+        # what the nightly agency export looks for: lines not exported yet,
+        # and stop notices not sent yet
+        create_index(
+            self.env.cr,
+            "nikki_collection_case_line_to_export",
+            self._table,
+            ["company_id", "case_id"],
+            where="export_exchange_id IS NULL",
+        )
+        create_index(
+            self.env.cr,
+            "nikki_collection_case_line_notice_due",
+            self._table,
+            ["company_id", "case_id"],
+            where="notice_required AND notice_exchange_id IS NULL",
+        )
 
     @api.depends("move_id", "state")
     def _compute_display_name(self):

@@ -221,10 +221,11 @@ class NikkiCollectionExchange(models.Model):
                 [*notice_domain, ("agency_id", "in", cases.agency_id.ids)]
             ).filtered(lambda line: (line.company_id, line.agency_id) in pairs)
         groups = defaultdict(lambda: [Line, Line])
-        for line in handover_lines:
-            groups[(line.company_id, line.agency_id)][0] |= line
-        for line in notice_lines:
-            groups[(line.company_id, line.agency_id)][1] |= line
+        key = lambda line: (line.company_id, line.agency_id)  # noqa: E731
+        for pair, lines in handover_lines.grouped(key).items():
+            groups[pair][0] = lines
+        for pair, lines in notice_lines.grouped(key).items():
+            groups[pair][1] = lines
         exchanges = self.browse()
         for (company, agency), (new, notices) in sorted(
             groups.items(), key=lambda item: (item[0][0].id, item[0][1].id)

@@ -54,6 +54,7 @@ class NikkiDunningCommunication(models.Model):
             ("queued", "Queued"),
             ("sent", "Sent"),
             ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
             ("no_email", "No Email Address"),
             ("none", "Nothing to Send"),
         ],
@@ -99,9 +100,11 @@ class NikkiDunningCommunication(models.Model):
                 )
             elif mail.state in ("sent", "received"):
                 communication.state = "sent"
-            elif mail.state in ("exception", "cancel"):
+            elif mail.state == "exception":
                 communication.state = "failed"
                 communication.failure_reason = mail.failure_reason
+            elif mail.state == "cancel":
+                communication.state = "cancelled"
             else:
                 communication.state = "queued"
 

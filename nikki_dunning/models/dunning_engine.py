@@ -50,6 +50,9 @@ SUBMISSION_MESSAGES = {
     "already_running": _lt("it is already in dunning"),
     "excluded": _lt("the customer is excluded from dunning"),
     "below_minimum": _lt("its open amount is below the policy's minimum"),
+    "restarted_today": _lt(
+        "it already went through the workflow today; submit it again tomorrow"
+    ),
 }
 
 
@@ -70,13 +73,14 @@ class NikkiDunningEngine(models.AbstractModel):
             "nikki_dunning.policy_nikki_standard", raise_if_not_found=False
         )
         for company, company_moves in moves.grouped("company_id").items():
-            partners = company_moves.commercial_partner_id.with_company(company)
+            # one read of the company-dependent field for all customers
+            own_policy = {
+                partner.id: partner.dunning_policy_id
+                for partner in company_moves.commercial_partner_id.with_company(company)
+            }
             default = company.dunning_policy_id or standard
             for move in company_moves:
-                policy = (
-                    partners.browse(move.commercial_partner_id.id).dunning_policy_id
-                    or default
-                )
+                policy = own_policy[move.commercial_partner_id.id] or default
                 if policy.company_id and policy.company_id != company:
                     policy = default
                 result[move] = policy.sudo()
@@ -125,6 +129,20 @@ class NikkiDunningEngine(models.AbstractModel):
         today = fields.Date.context_today(self)
         policies = self._policies_for(moves)
         flags = self._customer_flags(moves, today)
+        # a step line is unique per invoice, Day 0 and step day: an invoice
+        # whose cycle started today and ran a step cannot start again today
+        started_today = set(
+            self.env["nikki.dunning.log"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", moves.ids),
+                    ("cycle_start", "=", today),
+                    ("action", "in", ("reminder", "pre_collection", "handover")),
+                ]
+            )
+            .move_id.ids
+        )
         for move in moves:
             problem = planning.submission_problem(move._dunning_facts())
             if not problem:
@@ -134,6 +152,8 @@ class NikkiDunningEngine(models.AbstractModel):
                     problem = "excluded"
                 elif move.amount_residual < policies[move].minimum_amount:
                     problem = "below_minimum"
+                elif move.id in started_today:
+                    problem = "restarted_today"
             if problem:
                 problems.append((move, problem))
         return problems
@@ -221,7 +241,11 @@ class NikkiDunningEngine(models.AbstractModel):
         query = SQL(
             """
             SELECT id FROM account_move
-             WHERE dunning_state = 'none'
+             WHERE (dunning_state = 'none'
+                    -- open again after the payment was undone or the
+                    -- invoice reset to draft and posted again
+                    OR (dunning_state = 'done'
+                        AND dunning_end_reason IN ('paid', 'cancelled')))
                AND move_type = 'out_invoice'
                AND state = 'posted'
                AND payment_state IN ('not_paid', 'partial')
@@ -263,9 +287,10 @@ class NikkiDunningEngine(models.AbstractModel):
         emails, then run every step that has come due."""
         today = fields.Date.context_today(self)
         commit = self._can_commit()
-        self._auto_enrol(today, company_ids)
-        self._end_expired_holds(today, company_ids)
-        self._retry_failed_mails(company_ids)
+        if self._prepare_day(today, company_ids):
+            self._auto_enrol(today, company_ids)
+            self._end_expired_holds(today, company_ids)
+            self._retry_failed_mails(company_ids)
         if commit:
             # a cron worker commits its progress (see _can_commit): a late
             # failure must not undo the customers already messaged
@@ -289,6 +314,20 @@ class NikkiDunningEngine(models.AbstractModel):
             done=stats["customers"], remaining=stats["remaining"]
         )
         return stats
+
+    @api.model
+    def _prepare_day(self, today, company_ids=None):
+        """Whether this call does the day's preparation (enrolment, ended
+        holds, email retries). A long run continues in further calls of the
+        cron (see _notify_progress); they only work through the due steps, so
+        a failed email is not retried several times in one night."""
+        if company_ids:
+            return True  # a run restricted by hand (or a test) does it all
+        params = self.env["ir.config_parameter"].sudo()
+        if params.get_param("nikki_dunning.prepared_on") == str(today):
+            return False
+        params.set_param("nikki_dunning.prepared_on", str(today))
+        return True
 
     @api.model
     def _batch_size(self, company_ids=None):
@@ -587,10 +626,7 @@ class NikkiDunningEngine(models.AbstractModel):
         )
         comm_vals = []
         for (company_id, partner_id), items in due.items():
-            lead = max(
-                (step for _move, step in items),
-                key=lambda step: (step.day_offset, step.id),
-            )
+            lead = planning.lead_step(step for _move, step in items)
             comm_vals.append(
                 self._communication_values(
                     company_id, partner_id, contacts[partner_id], lead, items, today
@@ -867,20 +903,50 @@ class NikkiDunningEngine(models.AbstractModel):
         if company_ids:
             domain.append(("company_id", "in", company_ids))
         communications = self.env["nikki.dunning.communication"].sudo().search(domain)
+        today = fields.Date.context_today(self)
+        moves = communications.log_ids.move_id
+        flags = self._customer_flags(moves, today) if moves else {}
+        notes = {}
+        retrying = communications.browse()
         for communication in communications:
-            retry = communication.retry_count < MAIL_RETRIES
+            comm_moves = communication.log_ids.move_id
+            # the email lists these invoices: sent again only while every one
+            # is still in the workflow and the customer still to be chased
+            still_due = all(
+                move.dunning_state in ("active", "handed_over")
+                and not flags[(move.company_id.id, move.commercial_partner_id.id)][
+                    "excluded"
+                ]
+                and not flags[(move.company_id.id, move.commercial_partner_id.id)][
+                    "held"
+                ]
+                for move in comm_moves
+            )
+            retry = still_due and communication.retry_count < MAIL_RETRIES
             note = _(
                 "Email to %(contact)s failed: %(reason)s.",
                 contact=communication.contact_id.display_name,
                 reason=communication.failure_reason or _("unknown error"),
             )
-            note += " " + (
-                _("It is sent again.")
-                if retry
-                else _("Given up after %s attempts.", MAIL_RETRIES + 1)
-            )
-            self._log_event(communication.log_ids.move_id, "mail_failed", note)
-            communication.retry_count += 1
             if retry:
-                communication.mail_id.mark_outgoing()
+                note += " " + _("It is sent again.")
+            elif not still_due:
+                note += " " + _(
+                    "Not sent again: an invoice it lists has left the workflow "
+                    "or the customer is on hold or excluded."
+                )
+            else:
+                note += " " + _("Given up after %s attempts.", MAIL_RETRIES + 1)
+            for move in comm_moves:
+                notes[move] = note
+            # written in one batch at flush; past the limit it is not picked up
+            communication.retry_count = (
+                communication.retry_count + 1 if retry else MAIL_RETRIES + 1
+            )
+            if retry:
+                retrying |= communication
+        if notes:
+            moves = self.env["account.move"].browse(move.id for move in notes)
+            self._log_event(moves, "mail_failed", lambda move: notes[move])
+        retrying.mail_id.mark_outgoing()
         return communications

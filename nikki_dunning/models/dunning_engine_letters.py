@@ -17,7 +17,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from ..services import claim as claim_rules
-from ..services import delivery, legal_costs
+from ..services import delivery, legal_costs, planning
 from ..services import letter as letter_rules
 
 # context key carrying the figures of a batch to the value hooks
@@ -200,7 +200,7 @@ class NikkiDunningEngine(models.AbstractModel):
         company = self.env["res.company"].browse(key[0])
         partner = context["customers"][key]
         debtor = partner.dunning_debtor_type or "consumer"
-        lead = max((step for _move, step in items), key=lambda s: (s.day_offset, s.id))
+        lead = planning.lead_step(step for _move, step in items)
         channel = (
             "email" if lead.mail_template_id and contacts[partner.id].email else "post"
         )
@@ -426,7 +426,10 @@ class NikkiDunningEngine(models.AbstractModel):
         )
         prior = {}
         for log in logs:
-            if log.cycle_start == log.move_id.dunning_start_date:
+            if (
+                log.cycle_start == log.move_id.dunning_start_date
+                and log.costs_notice_id._notice_went_out()
+            ):
                 prior.setdefault(log.move_id.id, log)
         return prior
 

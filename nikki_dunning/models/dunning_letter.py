@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount, format_date
 from odoo.tools.safe_eval import safe_eval, time
 
+from ..services import delivery
 from ..services import letter as letter_rules
 
 LETTER_REPORT = "nikki_dunning.action_report_dunning_letter"
@@ -28,6 +29,13 @@ class NikkiDunningCommunication(models.Model):
         string="Assumed Delivery",
         help="Email: the day it is sent. Post: the second day after sending, "
         "Sundays, Mondays and public holidays not counted.",
+    )
+    letter_posted_on = fields.Date(
+        string="Posted On",
+        readonly=True,
+        copy=False,
+        help="The day the printed letter was posted (Mark as Posted). A "
+        "notice sent by post starts its fourteen-day term only from then.",
     )
     is_costs_notice = fields.Boolean(
         string="Fourteen-Day Notice",
@@ -86,6 +94,41 @@ class NikkiDunningCommunication(models.Model):
                 or template
             )
         return template
+
+    def _notice_went_out(self):
+        """Whether this pre-collection notice reached the customer as far as
+        the term is concerned: an email queued or sent (not failed, not
+        cancelled), or a letter marked as posted. A notice that never went
+        out starts no term, and no costs can ever rest on it."""
+        self.ensure_one()
+        if self.letter_channel == "post":
+            return bool(self.letter_posted_on)
+        return self.state in ("queued", "sent")
+
+    def action_mark_posted(self):
+        """The printed letters went into the post today: their delivery and,
+        for a pre-collection notice, the fourteen-day term count from now."""
+        self.env["account.move"]._dunning_check_access()
+        letters = self.filtered(
+            lambda comm: comm.letter_channel == "post" and not comm.letter_posted_on
+        )
+        if not letters:
+            raise UserError(_("Select letters to post that are not posted yet."))
+        today = fields.Date.context_today(self)
+        holidays = delivery.holidays_around(today)
+        delivered, deadline = delivery.costs_deadline(today, "post", holidays)
+        letters.sudo().write(
+            {"letter_posted_on": today, "letter_delivery_date": delivered}
+        )
+        notices = letters.filtered("is_costs_notice").sudo()
+        if notices:
+            notices.write({"costs_deadline": deadline})
+            self.env["nikki.dunning.log"].sudo().search(
+                [("costs_notice_id", "in", notices.ids)]
+            ).write({"costs_deadline": deadline})
+        body = _("Letter posted on %s.", format_date(self.env, today))
+        letters.sudo()._message_log_batch(dict.fromkeys(letters.ids, body))
+        return True
 
     def _wants_letter_pdf(self):
         self.ensure_one()

@@ -221,6 +221,8 @@ class NikkiDunningPolicy(models.Model):
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
+        if default and "name" in default:
+            return vals_list
         return [
             dict(vals, name=self.env._("%s (copy)", policy.name))
             for policy, vals in zip(self, vals_list, strict=True)

@@ -53,10 +53,25 @@ class NikkiDunningStep(models.Model):
     def _check_policy_steps(self):
         self.policy_id._check_steps()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        self.env["account.move"]._dunning_replan(steps.policy_id)
+        return steps
+
+    def write(self, vals):
+        policies = self.policy_id
+        res = super().write(vals)
+        if {"day_offset", "policy_id"} & set(vals):
+            self.env["account.move"]._dunning_replan(policies | self.policy_id)
+        return res
+
     def unlink(self):
         policies = self.policy_id
         res = super().unlink()
-        policies.exists()._check_steps()
+        policies = policies.exists()
+        policies._check_steps()
+        self.env["account.move"]._dunning_replan(policies)
         return res
 
     def _default_template(self, action):

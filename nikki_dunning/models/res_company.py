@@ -83,3 +83,24 @@ class ResCompany(models.Model):
         copy=False,
         help="First day of the month the last monthly dunning digest reported.",
     )
+
+    def _dunning_policy(self):
+        """The policy of customers without one of their own."""
+        self.ensure_one()
+        return self.dunning_policy_id or self.env.ref(
+            "nikki_dunning.policy_nikki_standard", raise_if_not_found=False
+        )
+
+    def _dunning_own_policy(self):
+        """The company's default policy, made the company's own first when
+        it is shared by all companies: editing it then changes nothing for
+        the other companies."""
+        self.ensure_one()
+        policy = self._dunning_policy()
+        if policy.company_id == self:
+            return policy
+        own = policy.sudo().copy(
+            {"company_id": self.id, "name": f"{policy.name} ({self.name})"}
+        )
+        self.sudo().dunning_policy_id = own
+        return own

@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_policy_id = fields.Many2one(
         related="company_id.dunning_policy_id", readonly=False
     )
+    # What Settings change is the company's own policy: when the company
+    # still uses a policy shared by all companies (the NIKKI standard), the
+    # first change copies it for the company, so no other company changes.
     dunning_first_notice = fields.Selection(
         [
             ("reminder", "First reminder"),
@@ -19,13 +22,21 @@ class ResConfigSettings(models.TransientModel):
         "the workflow.",
     )
     dunning_auto_enrol = fields.Boolean(
-        related="company_id.dunning_policy_id.auto_enrol", readonly=False
+        string="Enrol Overdue Invoices Automatically",
+        compute="_compute_dunning_auto_enrol",
+        inverse="_inverse_dunning_auto_enrol",
     )
     dunning_auto_enrol_days = fields.Integer(
-        related="company_id.dunning_policy_id.auto_enrol_days", readonly=False
+        string="Days After Due Date",
+        compute="_compute_dunning_auto_enrol_days",
+        inverse="_inverse_dunning_auto_enrol_days",
     )
     dunning_agency_id = fields.Many2one(
-        related="company_id.dunning_policy_id.agency_id", readonly=False
+        "res.partner",
+        string="Collection Agency",
+        domain="[('is_collection_agency', '=', True)]",
+        compute="_compute_dunning_agency_id",
+        inverse="_inverse_dunning_agency_id",
     )
     collection_payment_mode = fields.Selection(
         related="company_id.collection_payment_mode", readonly=False
@@ -45,10 +56,15 @@ class ResConfigSettings(models.TransientModel):
         "company receive the headline figures of the month just ended.",
     )
 
-    @api.depends("company_id.dunning_policy_id.step_ids.action")
+    # One compute and one inverse per field: fields sharing a compute are
+    # protected together while one of them is written, and would read empty.
+
+    @api.depends(
+        "company_id.dunning_policy_id", "company_id.dunning_policy_id.step_ids.action"
+    )
     def _compute_dunning_first_notice(self):
         for settings in self:
-            first = settings.company_id.dunning_policy_id._first_step()
+            first = settings.company_id._dunning_policy()._first_step()
             settings.dunning_first_notice = (
                 first.action
                 if first.action in ("reminder", "pre_collection")
@@ -57,9 +73,53 @@ class ResConfigSettings(models.TransientModel):
 
     def _inverse_dunning_first_notice(self):
         for settings in self:
-            first = settings.company_id.dunning_policy_id._first_step()
-            if first and settings.dunning_first_notice:
-                first._set_notice_action(settings.dunning_first_notice)
+            notice = settings.dunning_first_notice
+            first = settings.company_id._dunning_policy()._first_step()
+            if notice and first and first.action != notice:
+                own = settings.company_id._dunning_own_policy()
+                own._first_step()._set_notice_action(notice)
+
+    @api.depends("company_id.dunning_policy_id.auto_enrol")
+    def _compute_dunning_auto_enrol(self):
+        for settings in self:
+            settings.dunning_auto_enrol = (
+                settings.company_id._dunning_policy().auto_enrol
+            )
+
+    def _inverse_dunning_auto_enrol(self):
+        for settings in self:
+            settings._set_policy_value("auto_enrol", settings.dunning_auto_enrol)
+
+    @api.depends("company_id.dunning_policy_id.auto_enrol_days")
+    def _compute_dunning_auto_enrol_days(self):
+        for settings in self:
+            settings.dunning_auto_enrol_days = (
+                settings.company_id._dunning_policy().auto_enrol_days
+            )
+
+    def _inverse_dunning_auto_enrol_days(self):
+        for settings in self:
+            settings._set_policy_value(
+                "auto_enrol_days", settings.dunning_auto_enrol_days
+            )
+
+    @api.depends("company_id.dunning_policy_id.agency_id")
+    def _compute_dunning_agency_id(self):
+        for settings in self:
+            settings.dunning_agency_id = settings.company_id._dunning_policy().agency_id
+
+    def _inverse_dunning_agency_id(self):
+        for settings in self:
+            settings._set_policy_value("agency_id", settings.dunning_agency_id)
+
+    def _set_policy_value(self, fname, value):
+        """Write a setting into the company's own policy (copied from the
+        shared one on the first change), only when it changes."""
+        self.ensure_one()
+        if self.company_id._dunning_policy()[fname] == value:
+            return
+        policy = self.company_id._dunning_own_policy()
+        policy.write({fname: value.id if fname == "agency_id" else value})
 
     # the monthly digest: its scheduled action is the setting
 

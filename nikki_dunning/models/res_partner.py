@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 DEBTOR_TYPES = [("consumer", "Consumer"), ("business", "Business")]
 
@@ -14,37 +14,46 @@ class ResPartner(models.Model):
         domain="['|', ('company_id', '=', False), "
         "('company_id', '=', current_company_id)]",
         help="Leave empty to use the company's default dunning policy.",
+        groups="nikki_dunning.group_dunning_user",
     )
     dunning_excluded = fields.Boolean(
         string="Excluded from Dunning",
         company_dependent=True,
         help="Never send this customer dunning messages; invoices in the "
         "workflow leave it.",
+        groups="nikki_dunning.group_dunning_user",
     )
     dunning_hold = fields.Boolean(
         string="Dunning on Hold",
         company_dependent=True,
         help="Pause the dunning workflow for all of this customer's invoices.",
+        groups="nikki_dunning.group_dunning_user",
     )
-    dunning_hold_reason = fields.Char(company_dependent=True)
+    dunning_hold_reason = fields.Char(
+        company_dependent=True, groups="nikki_dunning.group_dunning_user"
+    )
     dunning_hold_until = fields.Date(
         company_dependent=True,
         help="The workflow resumes on its own after this date. Leave empty "
         "to hold until someone resumes it.",
+        groups="nikki_dunning.group_dunning_user",
     )
     is_collection_agency = fields.Boolean(
         string="Collection Agency",
         help="This partner collects unpaid invoices for you.",
+        groups="nikki_dunning.group_dunning_user",
     )
     collection_file_format = fields.Selection(
         [("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
         string="Case File Format",
         default="csv",
         help="Format of the case files sent to this collection agency.",
+        groups="nikki_dunning.group_dunning_manager",
     )
     collection_email = fields.Char(
         string="Case File Email",
         help="Where case files go. Empty: the agency's email address.",
+        groups="nikki_dunning.group_dunning_manager",
     )
     collection_send_mode = fields.Selection(
         [
@@ -56,6 +65,7 @@ class ResPartner(models.Model):
         help="Send new cases to the agency with the nightly run, or keep them "
         "in “To Send” until an accountant sends them. Notices that an invoice "
         "was paid directly or recalled never wait.",
+        groups="nikki_dunning.group_dunning_manager",
     )
     collection_exchange_count = fields.Integer(
         compute="_compute_collection_exchange_count"
@@ -67,6 +77,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="Whether the sales staff call this customer about invoices in "
         "the dunning workflow. Leave empty to follow the dunning policy.",
+        groups="nikki_dunning.group_dunning_user",
     )
     dunning_call_id = fields.Many2one(
         "nikki.dunning.call",
@@ -87,6 +98,7 @@ class ResPartner(models.Model):
         "collection costs and statutory interest; businesses owe costs once "
         "the payment term has passed and commercial interest. Set from "
         "'Company' by default.",
+        groups="nikki_dunning.group_dunning_user",
     )
     dunning_costs_basis = fields.Selection(
         [("scale", "Statutory scale"), ("contract", "Amount agreed by contract")],
@@ -94,6 +106,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="For business debtors, costs agreed by contract replace the "
         "statutory scale. Consumers always get the scale.",
+        groups="nikki_dunning.group_dunning_user",
     )
     dunning_contract_costs = fields.Float(
         string="Agreed Collection Costs",
@@ -101,6 +114,7 @@ class ResPartner(models.Model):
         digits="Account",
         help="Collection costs agreed with this business, in the company's "
         "currency.",
+        groups="nikki_dunning.group_dunning_user",
     )
 
     @api.depends("is_company", "parent_id.is_company")
@@ -164,15 +178,6 @@ class ResPartner(models.Model):
             domain=[("agency_id", "=", self.id)], always_list=True
         )
 
-    @api.model
-    def _commercial_fields(self):
-        return super()._commercial_fields() + [
-            "dunning_policy_id",
-            "dunning_excluded",
-            "dunning_phone_followup",
-            "dunning_debtor_type",
-        ]
-
     def action_view_dunning_log(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -186,7 +191,15 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.dunning_call_id._open_form()
 
+    def _dunning_check_access(self):
+        if not self.env.su and not self.env.user.has_group(
+            "nikki_dunning.group_dunning_user"
+        ):
+            raise AccessError(_("Only dunning users can hold or resume dunning."))
+        self.commercial_partner_id.check_access("write")
+
     def action_dunning_hold(self):
+        self._dunning_check_access()
         return (
             self.env["nikki.dunning.hold.wizard"]
             .with_context(active_model="res.partner", active_ids=self.ids)
@@ -194,12 +207,14 @@ class ResPartner(models.Model):
         )
 
     def action_dunning_resume(self):
+        self._dunning_check_access()
         partners = self.commercial_partner_id
         if not all(partners.mapped("dunning_hold")):
             raise UserError(_("Only customers on hold can be resumed."))
         partners._dunning_set_hold(False)
 
     def _dunning_set_hold(self, hold, reason=False, until=False):
+        self._dunning_check_access()
         self.commercial_partner_id.write(
             {
                 "dunning_hold": hold,
@@ -207,11 +222,11 @@ class ResPartner(models.Model):
                 "dunning_hold_until": until if hold else False,
             }
         )
-        for partner in self.commercial_partner_id:
-            if hold:
-                body = _("Dunning put on hold: %(reason)s", reason=reason or "-")
-                if until:
-                    body += _(" (until %s)", until)
-            else:
-                body = _("Dunning resumed.")
-            partner.message_post(body=body)
+        if hold:
+            body = _("Dunning put on hold: %(reason)s", reason=reason or "-")
+            if until:
+                body += _(" (until %s)", until)
+        else:
+            body = _("Dunning resumed.")
+        partners = self.commercial_partner_id
+        partners._message_log_batch(dict.fromkeys(partners.ids, body))

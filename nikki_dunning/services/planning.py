@@ -121,14 +121,6 @@ def policy_problems(steps, has_agency):
     return problems
 
 
-def group_by_customer(rows, key=lambda row: (row["company_id"], row["partner_id"])):
-    """Group rows (dicts) per (company, customer), keeping the input order."""
-    groups = {}
-    for row in rows:
-        groups.setdefault(key(row), []).append(row)
-    return groups
-
-
 def lead_step(steps):
     """Of the steps due together for one customer, the one whose message
     is sent: the furthest in the workflow."""

@@ -152,6 +152,8 @@ def _read_csv(content):
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise FileProblem("unreadable")
     if "\x00" in text:
         raise FileProblem("unreadable")
     first_line = text.split("\n", 1)[0]
@@ -215,7 +217,9 @@ def normalise_status(value):
 
 def parse_amount(value):
     """A number from a cell: 1234.5, "1.234,50", "1,234.50", "€ 12,50".
-    Empty is 0. Raises ValueError for anything else."""
+    Empty is 0. Raises ValueError for anything else, and for an amount
+    whose only separator is followed by exactly three digits ("1.234"):
+    a thousands separator or a decimal point, it cannot tell."""
     if value is None or value == "":
         return 0.0
     if isinstance(value, bool):
@@ -231,6 +235,9 @@ def parse_amount(value):
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
         thousands = "." if decimal == "," else ","
         text = text.replace(thousands, "").replace(decimal, ".")
+    elif re.fullmatch(r"-?[0-9]{1,3}[.,][0-9]{3}", text):
+        # "1.234" is 1234 in Dutch and 1.234 in English: refuse to guess
+        raise ValueError(value)
     elif "," in text:
         text = text.replace(",", ".")
     if text.count(".") > 1:

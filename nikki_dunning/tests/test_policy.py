@@ -126,7 +126,14 @@ class TestPolicy(DunningCase):
         self.assertEqual(settings.dunning_first_notice, "reminder")
         settings.dunning_first_notice = "pre_collection"
         settings.execute()
-        first = self.policy.step_ids.sorted("day_offset")[0]
+        # the shared standard policy is copied for the company, not changed
+        own = self.company.dunning_policy_id
+        self.assertNotEqual(own, self.policy)
+        self.assertEqual(own.company_id, self.company)
+        self.assertEqual(
+            self.policy.step_ids.sorted("day_offset")[0].action, "reminder"
+        )
+        first = own.step_ids.sorted("day_offset")[0]
         self.assertEqual(first.action, "pre_collection")
         self.assertEqual(
             first.mail_template_id,
@@ -148,6 +155,7 @@ class TestPolicy(DunningCase):
         self.assertEqual(settings.dunning_first_notice, "pre_collection")
         settings.dunning_first_notice = "reminder"
         settings.execute()
+        self.assertEqual(self.company.dunning_policy_id, own, "no second copy")
         self.assertEqual(first.action, "reminder")
         self.assertEqual(
             first.mail_template_id,
@@ -156,6 +164,15 @@ class TestPolicy(DunningCase):
 
     def test_settings_edit_the_company_policy(self):
         settings = self.env["res.config.settings"].create({})
+        settings.execute()
+        self.assertEqual(
+            self.company.dunning_policy_id, self.policy, "nothing changed, no copy"
+        )
+        settings = self.env["res.config.settings"].create({})
         settings.dunning_auto_enrol_days = 3
         settings.execute()
-        self.assertEqual(self.policy.auto_enrol_days, 3)
+        own = self.company.dunning_policy_id
+        self.assertEqual(own.company_id, self.company)
+        self.assertEqual(own.auto_enrol_days, 3)
+        self.assertEqual(own.step_ids.mapped("day_offset"), [0, 7, 15])
+        self.assertEqual(self.policy.auto_enrol_days, 1, "the standard is untouched")
