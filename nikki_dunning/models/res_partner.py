@@ -178,6 +178,17 @@ class ResPartner(models.Model):
             domain=[("agency_id", "=", self.id)], always_list=True
         )
 
+    @api.model
+    def _commercial_fields(self):
+        # synced to the contacts as superuser by Odoo (the fields are for
+        # dunning users only); the engine itself reads the commercial partner
+        return super()._commercial_fields() + [
+            "dunning_policy_id",
+            "dunning_excluded",
+            "dunning_phone_followup",
+            "dunning_debtor_type",
+        ]
+
     def action_view_dunning_log(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -3,6 +3,7 @@ engine: what is recorded per letter and what the agency gets."""
 
 from datetime import date
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -83,6 +84,8 @@ class TestNotice(LetterCase):
         invoice = self.make_invoice(self.no_email, 1000.0)
         self.submit_on(DAY0, invoice)
         notice = self.communication(invoice, DAY0)
+        with freeze_time(DAY0):
+            notice.action_mark_posted()  # printed and posted the same day
         self.assertRecordValues(
             notice,
             [
