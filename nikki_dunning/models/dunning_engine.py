@@ -23,7 +23,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import SQL, LazyTranslate, split_every
 
 from ..services import planning
 
@@ -36,6 +36,8 @@ BATCH_CUSTOMERS = 200
 # ... when steps render PDF letters (about a second each): a batch keeps its
 # invoices locked until it commits, and payments on them wait meanwhile
 BATCH_CUSTOMERS_WITH_LETTERS = 20
+# invoices enrolled at a time by the nightly enrolment
+ENROL_CHUNK = 5000
 # seconds one cron call may spend before handing over to the next call
 CRON_TIME_BUDGET = 240
 # how many times a failed email is queued again
@@ -257,25 +259,29 @@ class NikkiDunningEngine(models.AbstractModel):
             if company_ids
             else SQL(),
         )
-        moves = self.env["account.move"].browse(
-            row[0] for row in self.env.execute_query(query)
-        )
-        if not moves:
-            return moves
-        policies = self._policies_for(moves)
-        flags = self._customer_flags(moves, today)
-        to_enrol = moves.filtered(
-            lambda move: policies[move].auto_enrol
-            and fields.Date.add(
-                move.invoice_date_due, days=policies[move].auto_enrol_days
+        ids = [row[0] for row in self.env.execute_query(query)]
+        enrolled = []
+        # in chunks, the cache emptied between them: memory stays flat when
+        # thousands of invoices fall due at once (the first night, a list)
+        for chunk in split_every(ENROL_CHUNK, ids):
+            moves = self.env["account.move"].browse(chunk)
+            policies = self._policies_for(moves)
+            flags = self._customer_flags(moves, today)
+            to_enrol = moves.filtered(
+                lambda move, policies=policies, flags=flags: policies[move].auto_enrol
+                and fields.Date.add(
+                    move.invoice_date_due, days=policies[move].auto_enrol_days
+                )
+                <= today
+                and not flags[(move.company_id.id, move.commercial_partner_id.id)][
+                    "excluded"
+                ]
+                and move.amount_residual >= policies[move].minimum_amount
             )
-            <= today
-            and not flags[(move.company_id.id, move.commercial_partner_id.id)][
-                "excluded"
-            ]
-            and move.amount_residual >= policies[move].minimum_amount
-        )
-        return self._enrol(to_enrol, "auto", today)
+            self._enrol(to_enrol, "auto", today)
+            enrolled += to_enrol.ids
+            self.env.invalidate_all()
+        return self.env["account.move"].browse(enrolled)
 
     # ------------------------------------------------------------------
     # the nightly run
