@@ -11,3 +11,6 @@ from . import account_move
 from . import dunning_channel_email
 from . import dunning_channel_handover
 from . import dunning_engine
+from . import receivables_import_settings
+from . import receivables_batch
+from . import receivables_batch_line

@@ -1,1 +1,3 @@
 from . import dunning_hold_wizard
+from . import receivables_import_column
+from . import receivables_import
