@@ -25,7 +25,7 @@ from psycopg2 import IntegrityError, OperationalError
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from ..services import receivables_columns as columns
 from ..services import receivables_file as list_file
@@ -1026,12 +1026,20 @@ class NikkiReceivablesBatch(models.Model):
         journal, product, account = self._invoice_setup()
         vals_list = []
         for line, values, _decision in to_create:
+            label = values["description"] or self.env._(
+                "Open balance of invoice %(number)s", number=values["invoice_number"]
+            )
+            if values["amount"] and values["amount"] != values["open_amount"]:
+                label += " " + self.env._(
+                    "(invoice amount %(amount)s)",
+                    amount=formatLang(
+                        self.env,
+                        values["amount"],
+                        currency_obj=currencies[values["currency"]],
+                    ),
+                )
             line_vals = {
-                "name": values["description"]
-                or self.env._(
-                    "Open balance of invoice %(number)s",
-                    number=values["invoice_number"],
-                ),
+                "name": label,
                 "quantity": 1,
                 "price_unit": values["open_amount"],
                 "tax_ids": [Command.clear()],
@@ -1042,6 +1050,9 @@ class NikkiReceivablesBatch(models.Model):
                 line_vals["account_id"] = account.id
             vals_list.append(
                 {
+                    # numbered when posted, right below (as Odoo does for
+                    # entries posted at once: no sequence look-up for drafts)
+                    "name": "/",
                     "move_type": "out_invoice",
                     "journal_id": journal.id,
                     "partner_id": partners[line.id],
@@ -1062,8 +1073,40 @@ class NikkiReceivablesBatch(models.Model):
             mail_create_nosubscribe=True,
             mail_notrack=True,
         ).create(vals_list)
+        self._subscribe_customers(moves)
         moves.action_post()
         return moves
+
+    def _subscribe_customers(self, moves):
+        """Each customer follows its invoice, as posting makes it do, but in
+        one batch: posting then finds the customers following and skips its
+        queries per invoice."""
+        default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes(moves._name)
+        following = {
+            (follower.res_id, follower.partner_id.id)
+            for follower in self.env["mail.followers"]
+            .sudo()
+            .search([("res_model", "=", moves._name), ("res_id", "in", moves.ids)])
+        }
+        values = [
+            {
+                "res_model": moves._name,
+                "res_id": move.id,
+                "partner_id": move.partner_id.id,
+                "subtype_ids": [
+                    Command.set(
+                        (external if move.partner_id.partner_share else default).ids
+                    )
+                ],
+            }
+            for move in moves
+            if move.partner_id.active and (move.id, move.partner_id.id) not in following
+        ]
+        self.env["mail.followers"].sudo().with_context(default_partner_id=False).create(
+            values
+        )
 
     def _finish(self):
         self.ensure_one()

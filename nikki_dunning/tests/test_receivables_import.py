@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import DAY0
 from .receivables_case import ROWS, ReceivablesImportCase, decimal_comma
@@ -331,3 +331,34 @@ class TestReceivablesImport(ReceivablesImportCase):
         self.assertEqual(batch.user_id, billing)
         self.assertEqual(batch.imported_count, 3)
         self.assertEqual(batch.line_ids.move_id.create_uid, billing)
+
+    def test_wizard_and_list_forms_as_a_user_sees_them(self):
+        # the upload widget sets the file and its name together
+        wizard = self.wizard(xlsx_file([DUTCH_HEADER, *ROWS]), "debiteuren.xlsx")
+        with Form(wizard) as form:
+            self.assertEqual(form.state, "upload")
+            form.decimal_separator = ","
+        with self.freeze():
+            action = wizard.action_check()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), (wizard._name, wizard.id)
+        )
+        with Form(wizard) as form:
+            self.assertEqual(form.state, "preview")
+            self.assertEqual(form.row_count, 3)
+            with form.column_ids.edit(3) as column:
+                self.assertEqual(column.header, "E-mail")
+                column.field = False
+        with self.freeze():
+            action = wizard.action_import()  # checks again: the columns changed
+            action = wizard.action_import()
+        batch = self.Batch.browse(action["res_id"])
+        with Form(batch) as form:
+            self.assertEqual(form.state, "done")
+            self.assertEqual(form.imported_count, 3)
+            self.assertEqual(len(form.line_ids), 3)
+        menu = self.env.ref("nikki_dunning.menu_receivables_import")
+        self.assertEqual(
+            menu.action, self.env.ref("nikki_dunning.action_receivables_import")
+        )
+        self.assertEqual(menu.parent_id, self.env.ref("nikki_dunning.menu_dunning"))
