@@ -305,6 +305,9 @@ def phase(args):
         partner_by_ref = {partner.ref: partner.id for partner in partners}
         rows = list(list_rows(args.rows, args.customers, today))
         cr.commit()
+        # fresh planner statistics, the same for both runs
+        cr.execute("ANALYZE")
+        cr.commit()
         result = {"rows": args.rows}
         if args.phase == "baseline":
             batch = env["nikki.receivables.batch"].new({"company_id": env.company.id})

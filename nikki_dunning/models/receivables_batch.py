@@ -17,6 +17,7 @@ Two phases:
 
 import base64
 import io
+import json
 import logging
 import time
 from collections import defaultdict
@@ -498,9 +499,62 @@ class NikkiReceivablesBatch(models.Model):
             for (vals, values), decision in zip(valid, decisions, strict=True):
                 vals.update(self._line_values(values, currencies))
                 vals.update(self._decision_values(decision, values))
-        self.env["nikki.receivables.batch.line"].create([vals for vals, _v in buffer])
-        self.env["nikki.receivables.batch.line"].flush_model()
-        self.env["nikki.receivables.batch.line"].invalidate_model()
+        self._insert_lines([vals for vals, _values in buffer])
+
+    def _insert_lines(self, vals_list):
+        """Insert rows' lines with one query: a list of tens of thousands of
+        rows is checked within a request (the ORM would spend most of the
+        check creating the lines one by one). The lines are plain data: no
+        computed field, no side effect."""
+        Line = self.env["nikki.receivables.batch.line"]
+        names = [
+            "batch_id",
+            "row_number",
+            "state",
+            "message",
+            "raw_values",
+            "matched_by",
+            "partner_id",
+            "customer_key",
+            "invoice_number",
+            "invoice_number_key",
+            *VALUE_FIELDS[1:],
+            "country_code",
+            "currency_id",
+        ]
+        now, uid = self.env.cr.now(), self.env.uid
+        rows = []
+        for vals in vals_list:
+            row = [
+                None if vals.get(name) is False else vals.get(name) for name in names
+            ]
+            row[names.index("state")] = vals.get("state") or "pending"
+            row[names.index("raw_values")] = json.dumps(vals["raw_values"])
+            rows.append(
+                SQL("%s", (*row, self.company_id.id, False, False, uid, now, uid, now))
+            )
+        columns = SQL(", ").join(
+            SQL.identifier(name)
+            for name in [
+                *names,
+                "company_id",
+                "partner_created",
+                "submitted",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ]
+        )
+        Line.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO nikki_receivables_batch_line (%s) VALUES %s",
+                columns,
+                SQL(", ").join(rows),
+            )
+        )
+        self.invalidate_recordset(["line_ids"])
 
     @api.model
     def _line_values(self, values, currencies):

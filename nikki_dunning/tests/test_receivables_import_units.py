@@ -362,6 +362,13 @@ class TestFiles(unittest.TestCase):
                 self.assertEqual(rows[1][5], "04-02-2026")
                 self.assertEqual(rows[1][7], "1.234,56")
 
+    def test_unicode_text_export_of_excel(self):
+        # Excel's "Unicode text": UTF-16 with BOM, tab separated, .txt
+        data = csv_file(self.rows, "utf-16", "\t")
+        reader, rows = self.read(data, "export.txt")
+        self.assertEqual(reader.dialect, ("utf-16", "\t"))
+        self.assertEqual(rows[1][1], "Café Zoë")
+
     def test_workbooks_keep_real_dates(self):
         for data, filename in (
             (xlsx_file(self.rows), "list.xlsx"),

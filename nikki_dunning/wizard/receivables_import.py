@@ -3,6 +3,13 @@ import base64
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
+
 
 class NikkiReceivablesImport(models.TransientModel):
     """Submit a receivables list: upload, check the preview, import.
@@ -61,7 +68,7 @@ class NikkiReceivablesImport(models.TransientModel):
             )
             parts = [f"{batch.filename}: {formats[batch.file_format]}"]
             if batch.file_format == "csv":
-                parts.append(batch.csv_encoding)
+                parts.append(ENCODINGS.get(batch.csv_encoding, batch.csv_encoding))
                 parts.append(
                     _("separated by '%s'", batch.csv_delimiter.replace("\t", "tab"))
                 )
