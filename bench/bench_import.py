@@ -130,6 +130,7 @@ def build_source(args, config):
                 "--log-level=warn",
             ],
             check=True,
+            capture_output=True,
         )
     return name
 

@@ -35,6 +35,7 @@ from ..services import receivables_rows as rows_
 from ..services import receivables_values as values_
 from ..services.receivables_problem import Problem, render
 from .dunning_engine import CRON_TIME_BUDGET, SUBMISSION_MESSAGES
+from .receivables_batch_line import DONE_NUMBER_INDEX
 
 _logger = logging.getLogger(__name__)
 
@@ -869,13 +870,28 @@ class NikkiReceivablesBatch(models.Model):
                 with self.env.cr.savepoint():
                     self._process_lines(line)
             except (UserError, IntegrityError) as error:
+                if (
+                    isinstance(error, IntegrityError)
+                    and error.diag.constraint_name == DONE_NUMBER_INDEX
+                ):
+                    line.write(
+                        {
+                            "state": "duplicate",
+                            "message": self.env._(
+                                "invoice %(number)s was imported by another list "
+                                "at the same time",
+                                number=line.invoice_number,
+                            ),
+                        }
+                    )
+                    continue
                 line.write(
                     {
                         "state": "rejected",
                         "message": self.env._(
                             "Row %(row)s could not be imported: %(error)s",
                             row=line.row_number,
-                            error=getattr(error, "args", [str(error)])[0]
+                            error=error.args[0]
                             if isinstance(error, UserError)
                             else str(error).strip(),
                         ),
@@ -967,7 +983,9 @@ class NikkiReceivablesBatch(models.Model):
                 rows=rows,
                 uid=self.env.uid,
                 now=self.env.cr.now(),
-            )
+            ),
+            # a duplicate number refused by the database is handled row by row
+            log_exceptions=False,
         )
         Line.browse(outcomes).invalidate_recordset()
 

@@ -1,5 +1,8 @@
 from odoo import fields, models
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
+
+DONE_NUMBER_INDEX = "nikki_receivables_batch_line_number_unique"
 
 LINE_STATES = [
     ("pending", "To Import"),
@@ -101,13 +104,19 @@ class NikkiReceivablesBatchLine(models.Model):
 
     def init(self):
         super().init()
-        # the duplicate check: numbers a company already imported or linked
-        create_index(
-            self.env.cr,
-            "nikki_receivables_batch_line_done_number_index",
-            self._table,
-            ["company_id", "invoice_number_key"],
-            where="state IN ('imported', 'linked') AND move_id IS NOT NULL",
+        # the duplicate check: an invoice number is imported (or linked) once
+        # per company; the database refuses a second time, even when two
+        # lists with the same number are processed at the same time
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s
+                       (company_id, invoice_number_key)
+                 WHERE state IN ('imported', 'linked') AND move_id IS NOT NULL
+                """,
+                SQL.identifier(DONE_NUMBER_INDEX),
+                SQL.identifier(self._table),
+            )
         )
         # the next rows to process, a customer's rows together
         create_index(

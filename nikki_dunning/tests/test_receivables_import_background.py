@@ -202,3 +202,33 @@ class TestReceivablesImportBackground(ReceivablesImportCase):
         with freeze_time("2026-03-05"):
             self.Batch._cron_process()
         self.assertFalse(draft.exists())
+
+    def test_two_lists_with_the_same_invoices_at_the_same_time(self):
+        data = xlsx_file([DUTCH_HEADER, *ROWS])
+        with freeze_time(DAY0):
+            first = self.wizard(data, "a.xlsx")
+            first.action_check()
+            second = self.wizard(data, "b.xlsx")
+            second.action_check()
+            first.action_import()
+            self.assertEqual(first.batch_id.imported_count, 3)
+            # the second list was matched before the first one was imported:
+            # the database refuses the numbers a second time
+            lookups = Batch._lookups
+
+            def stale(batch, values_list):
+                return lookups(batch, values_list)._replace(imported={})
+
+            with patch.object(Batch, "_lookups", stale):
+                second.action_import()
+        batch = second.batch_id
+        self.assertEqual(batch.state, "done")
+        self.assertEqual(batch.line_ids.mapped("state"), ["duplicate"] * 3)
+        self.assertIn(
+            "invoice F-1001 was imported by another list at the same time",
+            self.line(batch, 2).message,
+        )
+        self.assertEqual(
+            self.env["account.move"].search_count([("ref", "=", "F-1001")]), 1
+        )
+        self.assertEqual(len(self.dunning_mails()), 2)
