@@ -106,6 +106,9 @@ class ListReader:
         self._sheet = self._book.worksheets[0]
         if self._sheet.max_row and self._sheet.max_row > 1:
             self.size_hint = self._sheet.max_row
+        # read every row, whatever the size the file claims (some programs
+        # write a wrong one, and read-only mode would stop there)
+        self._sheet.reset_dimensions()
 
     def _open_xls(self):
         self.stream.seek(0)

@@ -1,7 +1,9 @@
 """Unit tests of the pure parts of the receivables list import: no database."""
 
 import io
+import re
 import unittest
+import zipfile
 from datetime import date, datetime
 
 from odoo.addons.nikki_dunning.services import receivables_columns as columns
@@ -380,6 +382,20 @@ class TestFiles(unittest.TestCase):
             self.assertEqual(rows[0], DUTCH_HEADER)
             self.assertEqual(values_.parse_date(rows[1][4]), date(2026, 1, 5))
             self.assertEqual(rows[1][1], "Café Zoë")
+
+    def test_a_workbook_claiming_a_wrong_size_is_read_whole(self):
+        source = zipfile.ZipFile(io.BytesIO(xlsx_file([DUTCH_HEADER, ROW, ROW])))
+        target = io.BytesIO()
+        with zipfile.ZipFile(target, "w") as archive:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    content = re.sub(
+                        rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', content
+                    )
+                archive.writestr(item, content)
+        _reader, rows = self.read(target.getvalue(), "list.xlsx")
+        self.assertEqual(len(rows), 3)
 
     def test_empty_rows_are_skipped_and_row_numbers_kept(self):
         data = csv_file([DUTCH_HEADER, [], ["", ""], ROW])
