@@ -14,3 +14,4 @@ from . import dunning_engine
 from . import receivables_import_settings
 from . import receivables_batch
 from . import receivables_batch_line
+from . import ir_qweb

@@ -1,6 +1,9 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.tests import Form, new_test_user, tagged
+
+from odoo.addons.base.models.ir_qweb import IrQWeb
 
 from .common import DAY0
 from .receivables_case import ROWS, ReceivablesImportCase, decimal_comma
@@ -362,3 +365,37 @@ class TestReceivablesImport(ReceivablesImportCase):
             menu.action, self.env.ref("nikki_dunning.action_receivables_import")
         )
         self.assertEqual(menu.parent_id, self.env.ref("nikki_dunning.menu_dunning"))
+
+    def test_day0_emails_are_compiled_once_and_rendered_per_customer(self):
+        compiled = []
+        compile_ = IrQWeb._compile
+
+        def count(qweb, template):
+            compiled.append(template)
+            return compile_(qweb, template)
+
+        rows = [
+            [
+                f"F-{n}",
+                f"Lid {n}",
+                f"L{n}",
+                f"lid{n}@club.example.com",
+                None,
+                date(2026, 2, 1),
+                10.0 + n,
+                10.0 + n,
+            ]
+            for n in range(1, 6)
+        ]
+        with patch.object(IrQWeb, "_compile", count):
+            batch = self.import_file(xlsx_file([DUTCH_HEADER, *rows]), "leden.xlsx")
+        self.assertEqual(batch.submitted_count, 5)
+        self.assertLess(len(compiled), 5, "not one compilation per email")
+        for line in batch.line_ids:
+            mail = self.dunning_mails(line.move_id.partner_id)
+            self.assertEqual(len(mail), 1)
+            self.assertIn(line.partner_name, mail.body_html)
+            self.assertIn(line.move_id.name, mail.body_html)
+            others = batch.line_ids - line
+            for other in others:
+                self.assertNotIn(other.move_id.name, mail.body_html)
