@@ -8,10 +8,9 @@ from . import res_company
 from . import res_partner
 from . import res_config_settings
 from . import account_move
-from . import dunning_channel_email
-from . import dunning_channel_handover
-from . import dunning_engine
 from . import receivables_import_settings
 from . import receivables_batch
 from . import receivables_batch_line
-from . import ir_qweb
+from . import dunning_channel_email
+from . import dunning_channel_handover
+from . import dunning_engine

@@ -1,8 +1,6 @@
 from odoo import Command, api, models
 from odoo.tools import SQL
 
-from .ir_qweb import COMPILE_CACHE, QwebCompileCache
-
 RENDER_FIELDS = (
     "attachment_ids",
     "body_html",
@@ -45,14 +43,11 @@ class NikkiDunningChannelEmail(models.AbstractModel):
         moves = to_send.log_ids.move_id
         self._ensure_portal_tokens(moves)
         invoice_pdfs = self._invoice_pdfs(to_send)
-        compile_cache = QwebCompileCache()
         for template, template_comms in to_send.grouped(
             lambda comm: comm.step_id.mail_template_id
         ).items():
-            rendered = (
-                template.sudo()
-                .with_context(**{COMPILE_CACHE: compile_cache})
-                ._generate_template(template_comms.ids, RENDER_FIELDS)
+            rendered = template.sudo()._generate_template(
+                template_comms.ids, RENDER_FIELDS
             )
             values_list, reports = [], []
             for comm in template_comms:

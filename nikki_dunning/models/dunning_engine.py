@@ -656,35 +656,7 @@ class NikkiDunningEngine(models.AbstractModel):
                     "body": body,
                 }
             )
-        self._create_notes(values)
-
-    @api.model
-    def _create_notes(self, values_list):
-        """Create chatter messages in one batch. ``mail.message.create``
-        would work out the sender, reply-to address and record name with
-        queries per message; here they are worked out once per batch."""
-        if not values_list:
-            return self.env["mail.message"]
-        res_ids = defaultdict(set)
-        for values in values_list:
-            res_ids[values["model"]].add(values["res_id"])
-        reply_to, names = {}, {}
-        authors = self.env["res.partner"].browse(
-            {values["author_id"] for values in values_list}
-        )
-        senders = {author.id: author.email_formatted for author in authors}
-        for model, ids in res_ids.items():
-            records = self.env[model].sudo().browse(sorted(ids))
-            reply_to[model] = records._notify_get_reply_to(default=False)
-            names[model] = {record.id: record.display_name for record in records}
-        for values in values_list:
-            model, res_id = values["model"], values["res_id"]
-            values.setdefault("email_from", senders[values["author_id"]])
-            values.setdefault(
-                "reply_to", reply_to[model].get(res_id) or values["email_from"]
-            )
-            values.setdefault("record_name", names[model][res_id])
-        return self.env["mail.message"].sudo().create(values_list)
+        self.env["mail.message"].sudo().create(values)
 
     # ------------------------------------------------------------------
     # leaving and pausing the workflow
@@ -759,7 +731,7 @@ class NikkiDunningEngine(models.AbstractModel):
             )
         self.env["nikki.dunning.log"].sudo().create(log_vals)
         if post:
-            self._create_notes(message_vals)
+            self.env["mail.message"].sudo().create(message_vals)
 
     @api.model
     def _hold(self, moves, reason, until=False):
