@@ -825,7 +825,7 @@ class NikkiReceivablesBatch(models.Model):
             except AccessError as error:
                 self._fail(error)
                 if commit:
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
                 return True
             except (UserError, IntegrityError) as error:
                 _logger.info(
@@ -840,10 +840,12 @@ class NikkiReceivablesBatch(models.Model):
                 _logger.exception("Receivables list %s stopped", self.name)
                 self._fail(error)
                 if commit:
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
                 return True
             if commit:
-                self.env.cr.commit()
+                # one transaction per chunk (cron only): a crash loses at
+                # most the chunk in progress
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env.invalidate_all()
             if deadline and time.monotonic() > deadline:
                 return False
@@ -998,9 +1000,13 @@ class NikkiReceivablesBatch(models.Model):
         try:
             with self.env.cr.savepoint():
                 engine._submit(moves, source="import", today=self.import_date)
-            return {}
         except UserError:
-            pass  # some cannot enter: say which and why, submit the others
+            # some cannot enter: say which and why, submit the others
+            return self._submit_the_others(moves)
+        return {}
+
+    def _submit_the_others(self, moves):
+        engine = self.env["nikki.dunning.engine"]
         lang = self.env.lang or "en_US"
         notes = {}
         for move, problem in engine._submission_problems(moves):
@@ -1087,7 +1093,9 @@ class NikkiReceivablesBatch(models.Model):
                     company.name,
                 )
             )
-        product = company._receivables_import_product()
+        product = company.receivables_import_product_id or self.env.ref(
+            "nikki_dunning.product_imported_receivable", raise_if_not_found=False
+        )
         return journal, product, company.receivables_import_account_id
 
     def _create_invoices(self, to_create, partners, currencies):

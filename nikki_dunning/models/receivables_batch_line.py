@@ -103,7 +103,7 @@ class NikkiReceivablesBatchLine(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # the duplicate check: an invoice number is imported (or linked) once
         # per company; the database refuses a second time, even when two
         # lists with the same number are processed at the same time
@@ -126,6 +126,7 @@ class NikkiReceivablesBatchLine(models.Model):
             ["batch_id", "customer_key", "row_number"],
             where="state = 'pending'",
         )
+        return result
 
     def _import_values(self):
         """The row's values as the matching and the invoice need them."""

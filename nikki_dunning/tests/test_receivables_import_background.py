@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import _
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -136,10 +137,10 @@ class TestReceivablesImportBackground(ReceivablesImportCase):
     def test_a_row_that_cannot_be_created_is_rejected_alone(self):
         create_invoices = Batch._create_invoices
 
-        def refuse_one(batch, to_create, partners, currencies):
+        def refuse_one(self, to_create, partners, currencies):
             if any(line.invoice_number == "F-1002" for line, _v, _d in to_create):
-                raise ValidationError("The journal refuses this invoice.")
-            return create_invoices(batch, to_create, partners, currencies)
+                raise ValidationError(_("The journal refuses this invoice."))
+            return create_invoices(self, to_create, partners, currencies)
 
         with patch.object(Batch, "_create_invoices", refuse_one):
             batch = self.import_file(xlsx_file([DUTCH_HEADER, *ROWS]), "list.xlsx")

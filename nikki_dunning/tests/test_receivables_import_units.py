@@ -345,7 +345,7 @@ class TestMatching(unittest.TestCase):
 class TestFiles(unittest.TestCase):
     rows = [DUTCH_HEADER, ROW]
 
-    def read(self, data, filename):
+    def read_file(self, data, filename):
         reader = list_file.ListReader(io.BytesIO(data), filename)
         try:
             return reader, [cells for _number, cells in reader.rows()]
@@ -357,7 +357,7 @@ class TestFiles(unittest.TestCase):
             for delimiter in (",", ";", "\t"):
                 data = csv_file(self.rows, encoding, delimiter)
                 self.assertEqual(data.startswith(b"\xef\xbb\xbf"), bom)
-                reader, rows = self.read(data, "list.csv")
+                reader, rows = self.read_file(data, "list.csv")
                 self.assertEqual(reader.file_format, "csv")
                 self.assertEqual(reader.dialect, (encoding, delimiter))
                 self.assertEqual(rows[1][1], "Café Zoë")
@@ -367,7 +367,7 @@ class TestFiles(unittest.TestCase):
     def test_unicode_text_export_of_excel(self):
         # Excel's "Unicode text": UTF-16 with BOM, tab separated, .txt
         data = csv_file(self.rows, "utf-16", "\t")
-        reader, rows = self.read(data, "export.txt")
+        reader, rows = self.read_file(data, "export.txt")
         self.assertEqual(reader.dialect, ("utf-16", "\t"))
         self.assertEqual(rows[1][1], "Café Zoë")
 
@@ -377,7 +377,7 @@ class TestFiles(unittest.TestCase):
             (xlsx_file(self.rows, writer="openpyxl"), "list.xlsx"),
             (xls_file(self.rows), "list.xls"),
         ):
-            reader, rows = self.read(data, filename)
+            reader, rows = self.read_file(data, filename)
             self.assertEqual(reader.file_format, filename.rsplit(".")[1])
             self.assertEqual(rows[0], DUTCH_HEADER)
             self.assertEqual(values_.parse_date(rows[1][4]), date(2026, 1, 5))
@@ -394,7 +394,7 @@ class TestFiles(unittest.TestCase):
                         rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', content
                     )
                 archive.writestr(item, content)
-        _reader, rows = self.read(target.getvalue(), "list.xlsx")
+        _reader, rows = self.read_file(target.getvalue(), "list.xlsx")
         self.assertEqual(len(rows), 3)
 
     def test_empty_rows_are_skipped_and_row_numbers_kept(self):
@@ -437,7 +437,7 @@ class TestFiles(unittest.TestCase):
             ("xls", None),
         ):
             data = list_file.write_rows(file_format, header, [row], dialect)
-            reader, rows = self.read(data, f"rejected.{file_format}")
+            reader, rows = self.read_file(data, f"rejected.{file_format}")
             self.assertEqual(reader.dialect, dialect)
             self.assertEqual(rows[0], header)
             self.assertEqual(rows[1][1], "Café Zoë")

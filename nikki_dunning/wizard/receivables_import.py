@@ -29,7 +29,6 @@ class NikkiReceivablesImport(models.TransientModel):
             (",", "Comma (1.234,56)"),
             (".", "Point (1,234.56)"),
         ],
-        string="Decimal Separator",
         default="auto",
         required=True,
         help="How amounts written as text separate decimals. Automatic: a "
