@@ -17,8 +17,9 @@ Usage, from the repository root once ``scripts/test.sh`` (or ``make run``)
 has set up the virtualenv, PostgreSQL and ``.run/odoo.conf``::
 
     source scripts/env.sh
-    .venv/bin/python bench/bench_import.py -c .run/odoo.conf
-    .venv/bin/python bench/bench_import.py -c .run/odoo.conf --rows 2000 --db nikki_test
+    .venv/bin/python bench/bench_import.py                 # 20,000 rows
+    .venv/bin/python bench/bench_import.py --rows 2000 --customers 2000
+    .venv/bin/python bench/bench_import.py --db nikki_test --repeat 3
 
 Without ``--db`` it builds (once) a database ``nikki_bench`` with the module
 installed and no demo data; with ``--db`` it copies that database (the
@@ -46,7 +47,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", default=".run/odoo.conf")
+    parser.add_argument(
+        "-c",
+        "--config",
+        default=os.environ.get("ODOO_CONF", ".run/odoo.conf"),
+        help="Odoo configuration (default: $ODOO_CONF of scripts/env.sh)",
+    )
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument(
         "--customers",
