@@ -116,29 +116,36 @@ def run_sql(config, statement):
 
 
 def build_source(args, config):
+    """The database the runs copy: --db, or nikki_bench, built once and
+    brought up to date with the module's code on every run."""
     if args.db:
         return args.db
     name = "nikki_bench"
-    if not database_exists(config, name):
-        print(f"Building database {name} (module installed, no demo data)...")
-        odoo_bin = os.path.join(os.environ.get("ODOO_SRC", ""), "odoo-bin")
-        subprocess.run(
-            [
-                sys.executable,
-                odoo_bin,
-                "-c",
-                args.config,
-                "-d",
-                name,
-                "-i",
-                "nikki_dunning",
-                "--without-demo=all",
-                "--stop-after-init",
-                "--log-level=warn",
-            ],
-            check=True,
-            capture_output=True,
-        )
+    exists = database_exists(config, name)
+    print(
+        f"{'Updating' if exists else 'Building'} database {name} "
+        "(module installed, no demo data)..."
+    )
+    odoo_bin = os.path.join(os.environ.get("ODOO_SRC", ""), "odoo-bin")
+    output = subprocess.run(
+        [
+            sys.executable,
+            odoo_bin,
+            "-c",
+            args.config,
+            "-d",
+            name,
+            "-u" if exists else "-i",
+            "nikki_dunning",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if output.returncode:
+        sys.exit(f"Building {name} failed:\n{output.stdout}\n{output.stderr}")
     return name
 
 
