@@ -4,6 +4,15 @@ from odoo import api, fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    receivables_import_product_id = fields.Many2one(
+        related="company_id.receivables_import_product_id", readonly=False
+    )
+    receivables_import_account_id = fields.Many2one(
+        related="company_id.receivables_import_account_id", readonly=False
+    )
+    receivables_import_journal_id = fields.Many2one(
+        related="company_id.receivables_import_journal_id", readonly=False
+    )
     dunning_policy_id = fields.Many2one(
         related="company_id.dunning_policy_id", readonly=False
     )
