@@ -313,6 +313,15 @@ def phase(args):
         admin = env.ref("base.user_admin")
         env = env(user=admin.id, context={"allowed_company_ids": admin.company_id.ids})
         if args.phase == "setup":
+            # Day 0 letters say where to pay: without a bank account the
+            # import is refused
+            if not admin.company_id.partner_id.bank_ids:
+                env["res.partner.bank"].create(
+                    {
+                        "acc_number": "NL91ABNA0417164300",
+                        "partner_id": admin.company_id.partner_id.id,
+                    }
+                )
             env["res.partner"].with_context(tracking_disable=True).create(
                 [
                     {

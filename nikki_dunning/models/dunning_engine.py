@@ -161,6 +161,17 @@ class NikkiDunningEngine(models.AbstractModel):
         return problems
 
     @api.model
+    def _submission_refusals(self, moves):
+        """Invoice id -> why it cannot enter, in the user's language: what
+        ``_check_submittable`` refuses, told invoice by invoice, for callers
+        that submit the others (the receivables list import)."""
+        lang = self.env.lang or "en_US"
+        return {
+            move.id: SUBMISSION_MESSAGES[problem]._translate(lang)
+            for move, problem in self._submission_problems(moves)
+        }
+
+    @api.model
     def _check_submittable(self, moves):
         if not moves:
             raise UserError(_("Select the invoices to submit to dunning."))

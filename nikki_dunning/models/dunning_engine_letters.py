@@ -37,13 +37,32 @@ class NikkiDunningEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _check_submittable(self, moves):
-        result = super()._check_submittable(moves)
+    def _paying_on_day0(self, moves):
+        """The invoices whose Day 0 letter asks the customer to pay."""
         policies = self._policies_for(moves)
-        paying = moves.filtered(
+        return moves.filtered(
             lambda move: policies[move]._first_step().action in PAYING_ACTIONS
         )
+
+    @api.model
+    def _submission_refusals(self, moves):
+        refusals = super()._submission_refusals(moves)
+        paying = self._paying_on_day0(
+            moves.filtered(lambda move: move.id not in refusals)
+        )
         problems = self._payment_detail_problems(paying)
+        for move in paying:
+            lines = problems.get((move.company_id.id, move.commercial_partner_id.id))
+            if lines:
+                refusals[move.id] = _(
+                    "the letter cannot say how to pay: %s", "; ".join(lines)
+                )
+        return refusals
+
+    @api.model
+    def _check_submittable(self, moves):
+        result = super()._check_submittable(moves)
+        problems = self._payment_detail_problems(self._paying_on_day0(moves))
         if problems:
             lines = sorted(
                 {line for messages in problems.values() for line in messages}

@@ -33,8 +33,9 @@ from ..services import receivables_file as list_file
 from ..services import receivables_matching as matching
 from ..services import receivables_rows as rows_
 from ..services import receivables_values as values_
-from ..services.receivables_problem import Problem, render
-from .dunning_engine import CRON_TIME_BUDGET, SUBMISSION_MESSAGES
+from ..services.receivables_problem import Problem
+from .dunning_engine import CRON_TIME_BUDGET
+from .dunning_engine_letters import PAYING_ACTIONS
 from .receivables_batch_line import DONE_NUMBER_INDEX
 
 _logger = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ CHECK_ROWS = 1000
 SYNC_ROWS = 500
 # rows searched for the header row
 HEADER_SCAN = 20
+# rows of different customers failing alike one after the other: a problem
+# of the list or the set-up, not of the rows (the list stops)
+ALIKE_FAILURES = 3
 # default maximum of rows in one list (system parameter below)
 MAX_ROWS = 50000
 MAX_ROWS_PARAM = "nikki_dunning.receivables_import_max_rows"
@@ -754,6 +758,7 @@ class NikkiReceivablesBatch(models.Model):
                     _("The list %s was already confirmed.", batch.display_name)
                 )
             batch._invoice_setup()
+            batch._check_payable()
             batch.write(
                 {"state": "queued", "import_date": fields.Date.context_today(batch)}
             )
@@ -764,6 +769,26 @@ class NikkiReceivablesBatch(models.Model):
                 )
             )
             batch._run_or_queue()
+
+    def _check_payable(self):
+        """Refuse a list whose Day 0 letters could not say how to pay: every
+        row would fail alike (checked again before each background run)."""
+        self.ensure_one()
+        company = self.company_id
+        policy = company._dunning_policy()
+        if (
+            policy
+            and policy._first_step().action in PAYING_ACTIONS
+            and not company.partner_id.bank_ids
+        ):
+            raise UserError(
+                _(
+                    "%(company)s has no bank account to be paid on, so the Day 0 "
+                    "letters could not say how to pay. Add one to the company's "
+                    "contact (Invoicing tab), then import the list.",
+                    company=company.name,
+                )
+            )
 
     def _run_or_queue(self):
         """Small lists are processed at once, larger ones in the background
@@ -813,6 +838,13 @@ class NikkiReceivablesBatch(models.Model):
         the reason; the rows done so far stay done.
         """
         self.ensure_one()
+        try:
+            self._check_payable()
+        except UserError as error:
+            self._fail(error)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            return True
         while True:
             if not self._lock():
                 return False
@@ -833,7 +865,12 @@ class NikkiReceivablesBatch(models.Model):
                     self.name,
                     error,
                 )
-                self._process_rows_one_by_one(lines)
+                stopped_by = self._process_rows_one_by_one(lines)
+                if stopped_by:
+                    self._fail(stopped_by)
+                    if commit:
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                    return True
             except (OperationalError, MemoryError):
                 raise
             except Exception as error:  # noqa: BLE001 -- reported on the list
@@ -866,7 +903,13 @@ class NikkiReceivablesBatch(models.Model):
 
     def _process_rows_one_by_one(self, lines):
         """A chunk failed on its data: each row on its own, so one bad row
-        is rejected with the reason and the others go through."""
+        is rejected with the reason and the others go through.
+
+        Returns the error when rows of different customers fail alike one
+        after the other: a problem of the set-up, not of the rows. The list
+        then stops with it and those rows stay to import (after the fix,
+        *Resume*)."""
+        alike = []  # failed rows with the same message, not yet rejected
         for line in lines:
             try:
                 with self.env.cr.savepoint():
@@ -887,18 +930,38 @@ class NikkiReceivablesBatch(models.Model):
                         }
                     )
                     continue
-                line.write(
-                    {
-                        "state": "rejected",
-                        "message": self.env._(
-                            "Row %(row)s could not be imported: %(error)s",
-                            row=line.row_number,
-                            error=error.args[0]
-                            if isinstance(error, UserError)
-                            else str(error).strip(),
-                        ),
-                    }
+                message = (
+                    error.args[0]
+                    if isinstance(error, UserError)
+                    else str(error).strip()
                 )
+                if alike and alike[0][1] != message:
+                    self._reject_failed(alike)
+                    alike = []
+                alike.append((line, message))
+                if (
+                    len(alike) >= ALIKE_FAILURES
+                    and len({failed.customer_key for failed, _text in alike}) > 1
+                ):
+                    return error
+            else:
+                self._reject_failed(alike)
+                alike = []
+        self._reject_failed(alike)
+        return None
+
+    def _reject_failed(self, failures):
+        for line, message in failures:
+            line.write(
+                {
+                    "state": "rejected",
+                    "message": self.env._(
+                        "Row %(row)s could not be imported: %(error)s",
+                        row=line.row_number,
+                        error=message,
+                    ),
+                }
+            )
 
     def _process_lines(self, lines):
         """One chunk: match on fresh data, create customers and invoices,
@@ -1007,10 +1070,7 @@ class NikkiReceivablesBatch(models.Model):
 
     def _submit_the_others(self, moves):
         engine = self.env["nikki.dunning.engine"]
-        lang = self.env.lang or "en_US"
-        notes = {}
-        for move, problem in engine._submission_problems(moves):
-            notes[move.id] = render(SUBMISSION_MESSAGES[problem], lang)
+        notes = engine._submission_refusals(moves)
         ready = moves.filtered(lambda move: move.id not in notes)
         if ready:
             engine._submit(ready, source="import", today=self.import_date)

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import _
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -155,6 +155,67 @@ class TestReceivablesImportBackground(ReceivablesImportCase):
         self.assertFalse(self.env["account.move"].search([("ref", "=", "F-1002")]))
         # it can be downloaded, fixed and submitted again like any rejected row
         self.assertEqual(batch.rejected_count, 1)
+
+    def test_rows_of_several_customers_failing_alike_stop_the_list(self):
+        """A set-up problem fails every row the same way: the list stops with
+        the reason instead of rejecting each row, and resumes after the fix."""
+        create_invoices = Batch._create_invoices
+        broken = {"journal": True}
+
+        def refuse_all(self, to_create, partners, currencies):
+            if broken["journal"] and to_create:
+                raise ValidationError(_("The journal refuses this invoice."))
+            return create_invoices(self, to_create, partners, currencies)
+
+        with (
+            patch.object(Batch, "_create_invoices", refuse_all),
+            mute_logger("odoo.addons.nikki_dunning.models.receivables_batch"),
+        ):
+            batch = self.import_file(xlsx_file([DUTCH_HEADER, *FIVE_ROWS]), "list.xlsx")
+            self.assertEqual(batch.state, "failed")
+            self.assertEqual(batch.error_message, "The journal refuses this invoice.")
+            self.assertEqual(batch.pending_count, 5, "no row is rejected for it")
+            self.assertFalse(batch.rejected_count)
+            self.assertIn("Receivables list stopped", batch.message_ids[0].body)
+            broken["journal"] = False
+            with freeze_time(DAY0):
+                batch.action_resume()
+        self.assertEqual(batch.state, "done")
+        self.assertEqual(batch.imported_count, 5)
+        self.assertEqual(len(self.dunning_mails()), 3)
+
+    def test_a_company_without_bank_account_is_told_before_anything(self):
+        """Day 0 letters must say where to pay: without a bank account the
+        import is refused at once, with what to do, and creates nothing."""
+        self.env.company.partner_id.bank_ids.unlink()
+        wizard = self.check_file(xlsx_file([DUTCH_HEADER, *ROWS]), "list.xlsx")
+        self.assertEqual(wizard.pending_count, 3)
+        with (
+            self.assertRaisesRegex(
+                UserError,
+                "has no bank account to be paid on, so the Day 0 letters could "
+                "not say how to pay. Add one to the company's contact",
+            ),
+            freeze_time(DAY0),
+        ):
+            wizard.action_import()
+        self.assertEqual(wizard.batch_id.state, "draft")
+        self.assertFalse(wizard.batch_id.line_ids.move_id)
+        self.assertFalse(
+            self.env["account.move"].search([("ref", "in", ["F-1001", "F-1003"])])
+        )
+
+    def test_a_list_queued_before_the_bank_account_was_removed_stops(self):
+        with patch.object(receivables_batch, "SYNC_ROWS", 2):
+            batch = self.import_file(xlsx_file([DUTCH_HEADER, *FIVE_ROWS]), "list.xlsx")
+        self.assertEqual(batch.state, "queued")
+        self.env.company.partner_id.bank_ids.unlink()
+        with freeze_time(DAY0):
+            self.Batch.with_context(nikki_import_cron=True)._cron_process()
+        self.assertEqual(batch.state, "failed")
+        self.assertIn("has no bank account", batch.error_message)
+        self.assertEqual(batch.pending_count, 5)
+        self.assertFalse(self.dunning_mails())
 
     def test_invoices_that_cannot_enter_dunning_say_why(self):
         excluded = self.env["res.partner"].create(
