@@ -133,6 +133,11 @@ def invoice(env, partner, amount, company):
 def fill(env):
     company = env.ref("base.main_company")
     company.email = company.email or "billing@upgrade.example.com"
+    # letters say where to pay (from 18.0.1.1.0 on, no bank account: no dunning)
+    if not company.partner_id.bank_ids:
+        env["res.partner.bank"].create(
+            {"acc_number": "NL91ABNA0417164300", "partner_id": company.partner_id.id}
+        )
     engine = env["nikki.dunning.engine"]
     Partner = env["res.partner"]
     customers = Partner.create(

@@ -36,7 +36,7 @@ from ..services import receivables_values as values_
 from ..services.receivables_problem import Problem
 from .dunning_engine import CRON_TIME_BUDGET
 from .dunning_engine_letters import PAYING_ACTIONS
-from .receivables_batch_line import DONE_NUMBER_INDEX
+from .receivables_batch_line import DONE_NUMBER_INDEX, TEXT_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -65,20 +65,11 @@ BATCH_STATES = [
 
 # values of a line that make the invoice (parsed from the row)
 VALUE_FIELDS = (
-    "invoice_number",
-    "partner_name",
-    "partner_ref",
-    "email",
-    "phone",
-    "street",
-    "zip",
-    "city",
-    "vat",
+    *TEXT_FIELDS,
     "invoice_date",
     "due_date",
     "amount",
     "open_amount",
-    "description",
 )
 
 

@@ -12,6 +12,21 @@ LINE_STATES = [
     ("rejected", "Rejected"),
 ]
 
+# the row's values kept as text (the others are dates, amounts, a country
+# and a currency)
+TEXT_FIELDS = (
+    "invoice_number",
+    "partner_name",
+    "partner_ref",
+    "email",
+    "phone",
+    "street",
+    "zip",
+    "city",
+    "vat",
+    "description",
+)
+
 MATCHED_BY = [
     ("invoice", "Existing invoice"),
     ("ref", "Customer reference"),
@@ -131,21 +146,7 @@ class NikkiReceivablesBatchLine(models.Model):
     def _import_values(self):
         """The row's values as the matching and the invoice need them."""
         self.ensure_one()
-        values = {
-            field: self[field] or ""
-            for field in (
-                "invoice_number",
-                "partner_name",
-                "partner_ref",
-                "email",
-                "phone",
-                "street",
-                "zip",
-                "city",
-                "vat",
-                "description",
-            )
-        }
+        values = {field: self[field] or "" for field in TEXT_FIELDS}
         values.update(
             {
                 "country": self.country_code or "",
