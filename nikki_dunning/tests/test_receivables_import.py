@@ -1,6 +1,9 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import file_open
 
 from .common import DAY0
 from .receivables_case import ROWS, ReceivablesImportCase, decimal_comma
@@ -386,3 +389,35 @@ class TestReceivablesImport(ReceivablesImportCase):
             self.assertIn(line.move_id.name, mail.body_html)
             for other in batch.line_ids - line:
                 self.assertNotIn(other.move_id.name, mail.body_html)
+
+    def test_the_example_list_offered_in_the_wizard_imports_cleanly(self):
+        """The example file the upload step links to is a list a user can
+        copy: every column recognised, every row imported, one Day 0 email
+        per customer."""
+        arch = self.env.ref("nikki_dunning.view_receivables_import_form").arch
+        path = "/nikki_dunning/static/samples/receivables_list_example.csv"
+        self.assertIn(f'href="{path}"', arch)
+        with file_open(path.lstrip("/"), "rb") as handle:
+            data = handle.read()
+        wizard = self.check_file(data, "receivables_list_example.csv")
+        self.assertFalse(wizard.column_ids.filtered(lambda column: not column.field))
+        self.assertEqual(
+            (wizard.row_count, wizard.to_create_count, wizard.rejected_count),
+            (4, 4, 0),
+        )
+        with freeze_time(DAY0):
+            action = wizard.action_import()
+        batch = self.Batch.browse(action["res_id"])
+        self.assertEqual(batch.imported_count, 4)
+        self.assertEqual(batch.submitted_count, 4)
+        visser = batch.line_ids.move_id.partner_id.filtered(
+            lambda partner: partner.vat == "NL001234567B01"
+        )
+        self.assertEqual(visser.name, "Bouwbedrijf Visser B.V.")
+        self.assertEqual(visser.country_id.code, "NL")
+        self.assertEqual(len(self.dunning_mails(visser)), 1)
+        self.assertEqual(len(self.dunning_mails()), 3)
+        self.assertEqual(
+            sorted(batch.line_ids.move_id.mapped("amount_residual")),
+            [90.0, 180.0, 312.5, 1250.0],
+        )
