@@ -249,6 +249,29 @@ class TestReceivablesImportBackground(ReceivablesImportCase):
         self.assertIn("3 invoice(s) did not enter dunning", batch.message_ids[0].body)
         self.assertFalse(self.dunning_mails(excluded))
 
+    def test_an_invoice_whose_letter_cannot_say_how_to_pay_stays_out(self):
+        """An existing invoice without payment reference is linked but does
+        not enter dunning (its letter could not say how to pay); the list's
+        other invoices do."""
+        unpayable = self.make_invoice(self.de_vries, 45.0)
+        unpayable.payment_reference = False
+        rows = [
+            *ROWS,
+            [unpayable.name, "Anna de Vries", "", "", None, date(2026, 2, 1), 45, 45],
+        ]
+        batch = self.import_file(xlsx_file([DUTCH_HEADER, *rows]), "list.xlsx")
+        self.assertEqual(batch.state, "done")
+        line = self.line(batch, 5)
+        self.assertEqual((line.state, line.submitted), ("linked", False))
+        self.assertEqual(
+            line.submission_note,
+            f"the letter cannot say how to pay: {unpayable.name} has no payment "
+            "reference",
+        )
+        self.assertEqual(unpayable.dunning_state, "none")
+        self.assertEqual(batch.submitted_count, 3)
+        self.assertFalse(self.dunning_mails(self.de_vries))
+
     def test_checked_lists_never_confirmed_are_forgotten(self):
         wizard = self.check_file(xlsx_file([DUTCH_HEADER, *ROWS]), "list.xlsx")
         draft = wizard.batch_id
