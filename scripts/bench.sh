@@ -16,6 +16,8 @@ engine_args=() customers=2000 invoices=20000 import=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-import) import=0 ;;
+    -h|--help) "$VENV/bin/python" "$ROOT/bench/bench_engine.py" --help
+      echo; echo "scripts/bench.sh also takes --no-import (skip bench/bench_import.py)"; exit 0 ;;
     --customers) customers="$2"; engine_args+=("$1" "$2"); shift ;;
     --invoices) invoices="$2"; engine_args+=("$1" "$2"); shift ;;
     --build-only) import=0; engine_args+=("$1") ;;
