@@ -162,9 +162,10 @@ class NikkiDunningEngine(models.AbstractModel):
 
     @api.model
     def _submission_refusals(self, moves):
-        """Invoice id -> why it cannot enter, in the user's language: what
-        ``_check_submittable`` refuses, told invoice by invoice, for callers
-        that submit the others (the receivables list import)."""
+        """Invoice id -> why it cannot enter, in the user's language.
+        ``_check_submittable`` refuses a submission with any; callers that
+        submit the others (the receivables list import) use it directly.
+        Extensions add their own reasons here."""
         lang = self.env.lang or "en_US"
         return {
             move.id: SUBMISSION_MESSAGES[problem]._translate(lang)
@@ -175,15 +176,16 @@ class NikkiDunningEngine(models.AbstractModel):
     def _check_submittable(self, moves):
         if not moves:
             raise UserError(_("Select the invoices to submit to dunning."))
-        problems = self._submission_problems(moves)
-        if problems:
+        refusals = self._submission_refusals(moves)
+        if refusals:
             lines = [
                 self.env._(
                     "- %(invoice)s: %(reason)s",
                     invoice=move.display_name,
-                    reason=str(SUBMISSION_MESSAGES[problem]),
+                    reason=refusals[move.id],
                 )
-                for move, problem in problems
+                for move in moves
+                if move.id in refusals
             ]
             raise UserError(
                 _("These invoices cannot be submitted to dunning:")

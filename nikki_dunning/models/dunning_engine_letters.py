@@ -1,7 +1,7 @@
 """The engine's legal side: what each letter says about costs, interest and
 the fourteen-day deadline, worked out before the step is recorded.
 
-Hooks used: ``_check_submittable`` (payment details at submission),
+Hooks used: ``_submission_refusals`` (payment details at submission),
 ``_record_steps`` (hold back customers whose letter cannot say how to pay;
 compute the figures of the whole batch at once), ``_communication_values``
 and ``_step_log_values`` (store the figures on the message and the history
@@ -37,18 +37,13 @@ class NikkiDunningEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _paying_on_day0(self, moves):
-        """The invoices whose Day 0 letter asks the customer to pay."""
-        policies = self._policies_for(moves)
-        return moves.filtered(
-            lambda move: policies[move]._first_step().action in PAYING_ACTIONS
-        )
-
-    @api.model
     def _submission_refusals(self, moves):
+        """Invoices whose Day 0 letter asks to pay but could not say how."""
         refusals = super()._submission_refusals(moves)
-        paying = self._paying_on_day0(
-            moves.filtered(lambda move: move.id not in refusals)
+        candidates = moves.filtered(lambda move: move.id not in refusals)
+        policies = self._policies_for(candidates)
+        paying = candidates.filtered(
+            lambda move: policies[move]._first_step().action in PAYING_ACTIONS
         )
         problems = self._payment_detail_problems(paying)
         for move in paying:
@@ -58,24 +53,6 @@ class NikkiDunningEngine(models.AbstractModel):
                     "the letter cannot say how to pay: %s", "; ".join(lines)
                 )
         return refusals
-
-    @api.model
-    def _check_submittable(self, moves):
-        result = super()._check_submittable(moves)
-        problems = self._payment_detail_problems(self._paying_on_day0(moves))
-        if problems:
-            lines = sorted(
-                {line for messages in problems.values() for line in messages}
-            )
-            raise UserError(
-                _(
-                    "The dunning letter cannot tell the customer how to pay; "
-                    "nothing was submitted:"
-                )
-                + "\n"
-                + "\n".join(f"- {line}" for line in lines)
-            )
-        return result
 
     @api.model
     def _payment_detail_problems(self, moves):
