@@ -115,8 +115,7 @@ class NikkiDunningCommunication(models.Model):
         if not letters:
             raise UserError(_("Select letters to post that are not posted yet."))
         today = fields.Date.context_today(self)
-        holidays = delivery.holidays_around(today)
-        delivered, deadline = delivery.costs_deadline(today, "post", holidays)
+        delivered, deadline = delivery.costs_deadline(today, "post")
         letters.sudo().write(
             {"letter_posted_on": today, "letter_delivery_date": delivered}
         )
@@ -269,7 +268,7 @@ class NikkiDunningCommunication(models.Model):
                 for total in totals
             ],
             "statements": self._letter_statements(main, money, day),
-            "payment": self._letter_payment(main | others, totals, money, online),
+            "payment": self._letter_payment(main | others, online),
             "company": self.company_id.name,
         }
 
@@ -308,9 +307,13 @@ class NikkiDunningCommunication(models.Model):
         for log in logs:
             total = totals.setdefault(
                 log.currency_id,
-                {"currency": log.currency_id, "principal": 0.0, "interest": 0.0},
+                {
+                    "currency": log.currency_id,
+                    "principal": 0.0,
+                    "interest": 0.0,
+                    "costs": 0.0,
+                },
             )
-            total.setdefault("costs", 0.0)
             total["principal"] += log.principal_amount or log.amount_residual
             total["interest"] += log.interest_amount
             owed = log.costs_deadline and log.costs_deadline <= log.date
@@ -415,7 +418,7 @@ class NikkiDunningCommunication(models.Model):
             statements.append(text)
         return statements
 
-    def _letter_payment(self, logs, totals, money, online):
+    def _letter_payment(self, logs, online):
         """How to pay: the bank account and references, and the online
         payment links when online payment is set up."""
         if self.action == "handover" and not logs.filtered(

@@ -17,6 +17,8 @@ Whit Sunday are Sundays anyway.
 
 from datetime import date, timedelta
 
+from dateutil.easter import easter
+
 SATURDAY, SUNDAY, MONDAY = 5, 6, 0
 # the fourteen days of art. 6:96 (6) BW, as the letter's wording says them
 TERM_DAYS = 14
@@ -24,33 +26,23 @@ POST_DELIVERY_DAYS = 2
 
 
 def easter_sunday(year):
-    """Easter Sunday of ``year`` (Gregorian calendar, anonymous algorithm)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month, day = divmod(h + el - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+    """Easter Sunday of ``year`` (Gregorian calendar)."""
+    return easter(year)
 
 
 def dutch_public_holidays(year):
     """The generally recognised public holidays of ``year``."""
-    easter = easter_sunday(year)
+    easter_day = easter_sunday(year)
     kings_day = date(year, 4, 27)
     if kings_day.weekday() == SUNDAY:
         kings_day = date(year, 4, 26)
     return {
         date(year, 1, 1),
-        easter + timedelta(days=1),
+        easter_day + timedelta(days=1),
         kings_day,
         date(year, 5, 5),
-        easter + timedelta(days=39),
-        easter + timedelta(days=50),
+        easter_day + timedelta(days=39),
+        easter_day + timedelta(days=50),
         date(year, 12, 25),
         date(year, 12, 26),
     }

@@ -12,8 +12,10 @@ known rate bear no interest (nothing is claimed without a known rate).
 """
 
 from collections import namedtuple
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
 
 from .legal_costs import round_money, to_decimal
 
@@ -33,10 +35,7 @@ def rate_on(rates, day):
 
 def anniversary(start, years):
     """``start`` plus whole years (29 February falls back to the 28th)."""
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return date(start.year + years, 2, 28)
+    return start + relativedelta(years=years)
 
 
 class InterestAccrual:

@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import date
+from unittest.mock import patch
 
 from pdfminer.high_level import extract_text
 
@@ -176,8 +177,20 @@ class TestLetterPdf(LetterCase):
             ("res_id", "in", communications.ids),
         ]
         self.assertFalse(Attachment.search(domain), "nothing rendered yet")
-        action = (first | second).action_print_dunning_letters()
-        pdf = self.render(communications.browse(action["context"]["active_ids"]))
+        Report = type(self.env["ir.actions.report"])
+        run_wkhtmltopdf, runs = Report._run_wkhtmltopdf, []
+
+        def counted(report, *args, **kwargs):
+            runs.append(report)
+            return run_wkhtmltopdf(report, *args, **kwargs)
+
+        with patch.object(Report, "_run_wkhtmltopdf", counted):
+            action = (first | second).action_print_dunning_letters()
+            pdf = self.render(communications.browse(action["context"]["active_ids"]))
+            self.assertEqual(len(runs), 2, "one rendering per letter")
+            # printed again: the stored letters, nothing rendered
+            self.render(communications)
+            self.assertEqual(len(runs), 2, "reprints are stored")
         text = pdf_text(pdf)
         for name in ("Piet Zonder Mail", "Karel Zonder Mail", first.name, second.name):
             self.assertIn(name, text)
