@@ -116,10 +116,13 @@ class NikkiDunningDashboard(models.Model):
         ]
 
     @api.model
-    def _figures(self, companies, today):
+    def _figures(self, companies, today, recovered_period=None):
         """{company id: headline figures} as of ``today``, in company
         currency. Aggregates only: read as superuser for the companies
-        given (which the caller is allowed to see)."""
+        given (which the caller is allowed to see).
+
+        ``recovered_period`` is the (first, last) day the ``recovered_month``
+        figures count; by default this month up to ``today``."""
         Move = self.env["account.move"].sudo()
         ids = companies.ids
         result = {
@@ -145,11 +148,15 @@ class NikkiDunningDashboard(models.Model):
                 result[company.id][f"{key}_amount"] = amount
                 result[company.id][f"{key}_count"] = count
 
+        recovered_from, recovered_to = recovered_period or (
+            report_figures.month_start(today),
+            today,
+        )
         recovered = (
             self.env["nikki.dunning.report"]
             .sudo()
             ._read_group(
-                self._recovered_domain(ids, report_figures.month_start(today), today),
+                self._recovered_domain(ids, recovered_from, recovered_to),
                 ["company_id"],
                 ["amount_recovered:sum", "__count"],
             )

@@ -68,11 +68,13 @@ class NikkiDunningDigest(models.AbstractModel):
 
     @api.model
     def _queue(self, company, managers, today):
-        """One email per language of the managers, in their language."""
+        """One email per language of the managers, in their language. The
+        figures are read once; only their formatting depends on the language."""
         mails = self.env["mail.mail"].sudo()
+        data = self._data(company, today)
         for lang, users in managers.grouped(lambda user: user.lang or "en_US").items():
             digest = self.with_context(lang=lang)
-            values = digest._values(company, today)
+            values = digest._values(company, today, data)
             body = digest.env["ir.qweb"]._render(
                 "nikki_dunning.dunning_digest_email", values
             )
@@ -94,30 +96,16 @@ class NikkiDunningDigest(models.AbstractModel):
         return mails
 
     @api.model
-    def _values(self, company, today):
-        """What the digest of ``company`` says, formatted in the context's
-        language: headline figures today, the month just ended per step, and
-        the customers most often handed over."""
-        env = self.env
-        Report = env["nikki.dunning.report"].sudo()
-        currency = company.currency_id
+    def _data(self, company, today):
+        """The raw figures of the digest of ``company``, in any language:
+        headline figures today (recovered: in the month just ended), the
+        month just ended per step, and the customers most often handed over.
+        Aggregates only, read as superuser."""
+        Report = self.env["nikki.dunning.report"].sudo()
         period_start, period_end = report_figures.previous_month(today)
-
-        def money(amount):
-            return format_amount(env, amount or 0.0, currency)
-
-        def percent(part, whole):
-            value = report_figures.ratio(part, whole)
-            return "-" if value is None else f"{value:.1f}%"
-
-        figures = env["nikki.dunning.dashboard"]._figures(company, today)[company.id]
-        recovered = Report._read_group(
-            env["nikki.dunning.dashboard"]._recovered_domain(
-                company.ids, period_start, period_end
-            ),
-            [],
-            ["amount_recovered:sum", "__count"],
-        )[0]
+        figures = self.env["nikki.dunning.dashboard"]._figures(
+            company, today, recovered_period=(period_start, period_end)
+        )[company.id]
         step_rows = Report._read_group(
             [
                 ("company_id", "=", company.id),
@@ -134,7 +122,6 @@ class NikkiDunningDigest(models.AbstractModel):
             ],
             order="day_offset, action",
         )
-        actions = dict(Report._fields["action"]._description_selection(env))
         customers = Report._read_group(
             [
                 ("company_id", "=", company.id),
@@ -146,10 +133,40 @@ class NikkiDunningDigest(models.AbstractModel):
             order="__count desc, amount:sum desc",
             limit=TOP_CUSTOMERS,
         )
+        return {
+            "period_start": period_start,
+            "figures": figures,
+            "step_rows": step_rows,
+            "customers": customers,
+        }
+
+    @api.model
+    def _values(self, company, today, data=None):
+        """What the digest of ``company`` says, formatted in the context's
+        language; ``data`` is what :meth:`_data` read (read now if not
+        given)."""
+        if data is None:
+            data = self._data(company, today)
+        env = self.env
+        currency = company.currency_id
+        figures = data["figures"]
+
+        def money(amount):
+            return format_amount(env, amount or 0.0, currency)
+
+        def percent(part, whole):
+            value = report_figures.ratio(part, whole)
+            return "-" if value is None else f"{value:.1f}%"
+
+        actions = dict(
+            env["nikki.dunning.report"]._fields["action"]._description_selection(env)
+        )
         action = env.ref("nikki_dunning.action_dunning_dashboard")
         return {
             "company": company,
-            "period_label": format_date(env, period_start, date_format="MMMM y"),
+            "period_label": format_date(
+                env, data["period_start"], date_format="MMMM y"
+            ),
             "headline": [
                 (
                     env._("Open overdue"),
@@ -168,8 +185,8 @@ class NikkiDunningDigest(models.AbstractModel):
                 ),
                 (
                     env._("Recovered last month"),
-                    money(recovered[0]),
-                    recovered[1],
+                    money(figures["recovered_month_amount"]),
+                    figures["recovered_month_count"],
                 ),
             ],
             "dso": "-" if figures["dso"] is None else f"{figures['dso']:.1f}",
@@ -184,12 +201,16 @@ class NikkiDunningDigest(models.AbstractModel):
                     "amount_paid": money(amount_paid),
                 }
                 for day, step_action, count, amount, paid_7, paid, amount_paid in (
-                    step_rows
+                    data["step_rows"]
                 )
             ],
             "customers": [
-                {"name": partner.display_name, "count": count, "amount": money(amount)}
-                for partner, count, amount in customers
+                {
+                    "name": partner.with_context(lang=env.lang).display_name,
+                    "count": count,
+                    "amount": money(amount),
+                }
+                for partner, count, amount in data["customers"]
             ],
             "url": f"{company.get_base_url()}/web#action={action.id}",
         }

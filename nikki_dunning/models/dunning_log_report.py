@@ -125,6 +125,13 @@ class NikkiDunningLog(models.Model):
         "move_id.dunning_case_id.line_ids.amount_collected",
     )
     def _compute_report_facts(self):
+        # {(case, invoice): the case's lines of the invoice}, built once
+        case_lines = {
+            (case, move): lines
+            for case in self.move_id.dunning_case_id
+            for move, lines in case.line_ids.grouped("move_id").items()
+        }
+        no_lines = self.env["nikki.collection.case.line"]
         for log in self:
             move = log.move_id
             facts = {
@@ -145,9 +152,7 @@ class NikkiDunningLog(models.Model):
                 )
                 current = outcome != "restarted"
                 lines = (
-                    move.dunning_case_id.line_ids.filtered(
-                        lambda line, move=move: line.move_id == move
-                    )
+                    case_lines.get((move.dunning_case_id, move), no_lines)
                     if current
                     else False
                 )

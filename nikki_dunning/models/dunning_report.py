@@ -16,10 +16,13 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index, drop_view_if_exists
 
-from .dunning_log_report import OUTCOMES
+from .dunning_log_report import OUTCOMES, STEP_ACTION_KEYS
 from .dunning_step import STEP_ACTIONS
 
 PAID_WITHIN_DAYS = (7, 14, 30)
+
+# the step lines' actions as an SQL list: ('reminder', 'pre_collection', ...)
+STEP_ACTIONS_SQL = "({})".format(", ".join(f"'{key}'" for key in STEP_ACTION_KEYS))
 
 # medians: computed over the group's rows, not averaged
 MEDIAN_AGGREGATES = {
@@ -226,7 +229,7 @@ class NikkiDunningReport(models.Model):
             "nikki_dunning_log_report_index",
             "nikki_dunning_log",
             ["company_id", "date", "step_id"],
-            where="action IN ('reminder', 'pre_collection', 'handover')",
+            where=f"action IN {STEP_ACTIONS_SQL}",
         )
         # the dashboard's "recovered this month"
         create_index(
@@ -302,10 +305,11 @@ class NikkiDunningReport(models.Model):
                        l.report_date_paid - l.date AS days_after_step
                   FROM nikki_dunning_log l
                   LEFT JOIN res_company c ON c.id = l.company_id
-                 WHERE l.action IN ('reminder', 'pre_collection', 'handover')
+                 WHERE l.action IN %(step_actions)s
               ) b
             """,
             within=within,
+            step_actions=SQL(STEP_ACTIONS_SQL),
         )
 
     # ------------------------------------------------------------------

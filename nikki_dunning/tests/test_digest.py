@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -112,6 +113,54 @@ class TestDigest(DunningReportCase):
         self.assertIn("777.00", body_b)
         self.assertNotIn("Customer D", body_b)
         self.assertIn("Customer D", body_a)
+
+    def test_each_language_gets_the_same_figures_read_once(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(["nikki_dunning"], ["nl_NL"])
+        dutch = new_test_user(
+            self.env,
+            login="dunning_manager_nl",
+            name="Manager NL",
+            email="manager.nl@company.example.com",
+            lang="nl_NL",
+            groups="base.group_user,nikki_dunning.group_dunning_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        self.assertEqual(self.manager.lang, "en_US")
+        self.build_history()
+        Dashboard = self.registry["nikki.dunning.dashboard"]
+        with patch.object(
+            Dashboard, "_figures", autospec=True, side_effect=Dashboard._figures
+        ) as figures:
+            mails = self.send()
+        self.assertEqual(
+            [call.args[1] for call in figures.call_args_list].count(self.company),
+            1,
+            "the figures are read once per company, not once per language",
+        )
+        english = self.digest_for(mails, self.manager)
+        nl = self.digest_for(mails, dutch)
+        self.assertNotEqual(english, nl)
+        self.assertNotIn(dutch.partner_id, english.recipient_ids)
+        self.assertIn("March 2026", english.subject)
+        self.assertIn("maart 2026", nl.subject)
+        body_en, body_nl = self.text(english), self.text(nl)
+        self.assertRegex(body_en, r"Open overdue</td> <td[^>]*>[^<]*400\.00<")
+        self.assertRegex(body_nl, r"Vervallen en openstaand</td> <td[^>]*>[^<]*400,00<")
+        self.assertRegex(body_en, r"Recovered last month</td> <td[^>]*>[^<]*600\.00")
+        self.assertRegex(
+            body_nl, r"Vorige maand binnengehaald</td> <td[^>]*>[^<]*600,00"
+        )
+        for body in (body_en, body_nl):
+            self.assertRegex(body, r"</td> <td[^>]*>36\.0<", "DSO")
+            self.assertRegex(body, r">0</td> <td>[^<]+</td> <td[^>]*>4</td>")
+            self.assertRegex(body, r">7</td> <td>[^<]+</td> <td[^>]*>3</td>")
+            self.assertRegex(body, r">15</td> <td>[^<]+</td> <td[^>]*>2</td>")
+            self.assertIn("25.0%", body, "Day 0: 1 of 4 paid within 7 days")
+            self.assertIn("Customer C", body)
+            self.assertIn("Customer D", body)
+            self.assertNotIn("Customer A", body)
 
     def test_managers_without_email_get_nothing(self):
         self.manager.email = False
