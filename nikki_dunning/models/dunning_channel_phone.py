@@ -357,11 +357,14 @@ class NikkiDunningChannelPhone(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sync_calls(self, moves, reason):
-        """After ``moves`` changed in the workflow (paid, stopped, handed
-        over, put on hold, moved a step): cancel the open calls of their
-        customers when nothing is left to call about, refresh the others.
-        ``reason`` is a key of CANCEL_REASONS."""
+    def _sync_calls(self, moves, reason, handed_over=None):
+        """After ``moves`` changed in the workflow (paid, stopped, put on
+        hold, moved a step) and ``handed_over`` went to the agency: cancel
+        the open calls of their customers when nothing is left to call about
+        (saying ``reason``, a key of CANCEL_REASONS, or the hand-over),
+        refresh the others."""
+        handed_over = handed_over or moves.browse()
+        moves |= handed_over
         if not moves:
             return
         keys = {(move.company_id.id, move.commercial_partner_id.id) for move in moves}
@@ -384,8 +387,10 @@ class NikkiDunningChannelPhone(models.AbstractModel):
             today, company_ids=calls.company_id.ids, partner_ids=calls.partner_id.ids
         )
         gone = calls.filtered(lambda call: self._key(call) not in groups)
-        gone._cancel(str(CANCEL_REASONS[reason]))
+        handover_keys = {
+            (move.company_id.id, move.commercial_partner_id.id) for move in handed_over
+        }
+        gone_to_agency = gone.filtered(lambda call: self._key(call) in handover_keys)
+        gone_to_agency._cancel(str(CANCEL_REASONS["handover"]))
+        (gone - gone_to_agency)._cancel(str(CANCEL_REASONS[reason]))
         self._refresh(calls - gone, groups)
-        # may run as a pre-commit hook (a payment ends the workflow): the
-        # changes must reach the database before the commit
-        self.env.flush_all()

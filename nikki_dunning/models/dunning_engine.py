@@ -631,8 +631,11 @@ class NikkiDunningEngine(models.AbstractModel):
         # phone follow-ups follow the workflow: none after the hand-over, and
         # none past the step where the policy stops calling
         phone = self.env["nikki.dunning.channel.phone"]
-        phone._sync_calls(handover_logs.move_id, "handover")
-        phone._sync_calls(logs.move_id - handover_logs.move_id, "step")
+        phone._sync_calls(
+            logs.move_id - handover_logs.move_id,
+            "step",
+            handed_over=handover_logs.move_id,
+        )
         return sent
 
     @api.model
