@@ -240,8 +240,6 @@ class NikkiCollectionCaseLine(models.Model):
                 for case, case_lines in lines.grouped("case_id").items()
             ]
         )
-        # may run just before commit (after the last flush): write now
-        self.env.flush_all()
         return lines
 
     def _end_closed_by_agency(self):

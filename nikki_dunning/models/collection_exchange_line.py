@@ -151,11 +151,13 @@ class NikkiCollectionExchangeLine(models.Model):
             raise UserError("\n".join(problems))
         for company, company_lines in lines.grouped("company_id").items():
             Payment = self.env["account.payment"].with_company(company)
-            payments |= company_lines._create_payments(Payment)
+            payments |= company_lines._create_payments(
+                Payment, company._collection_journal()
+            )
         return payments
 
-    def _create_payments(self, Payment):
-        vals_list = [line._payment_values() for line in self]
+    def _create_payments(self, Payment, journal):
+        vals_list = [line._payment_values(journal) for line in self]
         payments = Payment.with_context(skip_invoice_sync=True).create(vals_list)
         payments.action_post()
         domain = [
@@ -185,11 +187,10 @@ class NikkiCollectionExchangeLine(models.Model):
             )
         return payments
 
-    def _payment_values(self):
+    def _payment_values(self, journal):
         self.ensure_one()
         move = self.move_id
         company = move.company_id
-        journal = company._collection_journal()
         receivable = move.line_ids.filtered(
             lambda aml: aml.account_type == "asset_receivable"
         )[:1]
@@ -275,7 +276,7 @@ class NikkiCollectionExchangeLine(models.Model):
             "unknown_status": lambda: _(
                 "Unknown status “%(status)s”; known statuses: %(known)s.",
                 status=details["status"],
-                known=", ".join(status_file.STATUSES),
+                known=", ".join(status_file.STATUS_ALIASES),
             ),
             "bad_amount": lambda: _(
                 "%(column)s “%(value)s” is not an amount.",

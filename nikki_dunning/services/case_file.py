@@ -51,9 +51,6 @@ COLUMNS = [
     ("costs_claimable_from", "Costs claimable from"),
 ]
 
-# what a row tells the agency (the ``status`` column)
-ROW_STATUSES = ("new", "paid_directly", "recalled")
-
 FORMATS = {
     "csv": ("csv", "text/csv"),
     "xlsx": (

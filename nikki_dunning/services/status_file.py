@@ -5,8 +5,9 @@ collected, date and agency fee. Amounts are cumulative (everything the agency
 collected on the invoice so far, and the fee it withheld from that money), in
 the invoice's currency, so importing the same figures twice changes nothing.
 
-``read_table`` turns a CSV or XLSX file into rows of cells, ``parse_rows``
-maps and parses the cells, ``decide_rows`` decides for every row what
+``read_table`` turns a CSV or XLSX file into numbered rows of cells (read
+by the receivables lists' ``ListReader``), ``parse_rows`` maps and parses
+the cells, ``decide_rows`` decides for every row what
 happens: ``applied``, ``unchanged`` or ``rejected`` with the reason (a
 problem key and its details, turned into a message by the caller). Nothing
 here touches the database.
@@ -15,24 +16,16 @@ here touches the database.
 import csv
 import io
 import re
-import unicodedata
-import zipfile
 from collections import defaultdict, namedtuple
 from datetime import date, datetime
 
-import openpyxl
-
 from .case_state import CLOSED_BY_US, OPEN_LINE_STATES
+from .receivables_columns import normalise_header
+from .receivables_file import EMPTY_FILE, ListReader
+from .receivables_problem import Problem
 
-STATUSES = (
-    "in_collection",
-    "partially_collected",
-    "collected",
-    "uncollectable",
-    "returned",
-)
-
-# accepted spellings of each status (normalised: lower case, no accents,
+# the statuses an agency reports (the keys, in this order) and the accepted
+# spellings of each status (normalised: lower case, no accents,
 # words joined by "_"), English and Dutch
 STATUS_ALIASES = {
     "in_collection": ("in_collection", "open", "in_behandeling", "in_incasso"),
@@ -108,13 +101,6 @@ class FileProblem(Exception):
 # ----------------------------------------------------------------------
 
 
-def normalise(text):
-    """Lower case, accents removed, words joined by single spaces."""
-    text = unicodedata.normalize("NFKD", str(text or ""))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(re.split(r"[^0-9a-z]+", text.lower())).strip()
-
-
 def file_kind(content, filename):
     """``csv`` or ``xlsx`` from the file's name and first bytes."""
     name = (filename or "").lower()
@@ -129,13 +115,29 @@ def file_kind(content, filename):
     raise FileProblem("format", extension=name.rsplit(".", 1)[-1])
 
 
-def read_table(content, filename):
-    """Rows of cells (lists) of the file's first sheet, header first."""
+def read_table(content, filename, kind=None):
+    """The non-empty rows of the file's first sheet as ``(row number,
+    cells)``, header first; row numbers as the file (or a spreadsheet)
+    shows them. ``kind`` is the file's ``file_kind`` when known."""
     if not content:
         raise FileProblem("empty")
-    kind = file_kind(content, filename)
-    table = _read_xlsx(content) if kind == "xlsx" else _read_csv(content)
-    table = [row for row in table if any(_filled(cell) for cell in row)]
+    kind = kind or file_kind(content, filename)
+    name = filename or "status"
+    if not name.lower().endswith(("." + kind, ".txt")):
+        # the reader goes by the name too: give it the kind found above
+        name = f"{name}.{kind}"
+    try:
+        reader = ListReader(io.BytesIO(content), name)
+        try:
+            table = list(reader.rows())
+        finally:
+            reader.close()
+    except Problem as problem:
+        if problem.template is EMPTY_FILE:
+            raise FileProblem("empty") from None
+        raise FileProblem("unreadable", error=problem.render()) from None
+    except csv.Error as error:
+        raise FileProblem("unreadable", error=str(error)) from None
     if not table:
         raise FileProblem("empty")
     return table
@@ -145,42 +147,9 @@ def _filled(cell):
     return cell is not None and str(cell).strip() != ""
 
 
-def _read_csv(content):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileProblem("unreadable")
-    if "\x00" in text:
-        raise FileProblem("unreadable")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
-        raise FileProblem("unreadable", error=str(error)) from error
-
-
-def _read_xlsx(content):
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(content), read_only=True, data_only=True
-        )
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise FileProblem("unreadable", error=str(error)) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 def map_header(header):
     """Column key -> index in the row, from the header cells."""
-    headers = [normalise(cell) for cell in header]
+    headers = [normalise_header(cell) for cell in header]
     mapping = {}
     for key, (_label, _required, accepted) in COLUMNS.items():
         for index, text in enumerate(headers):
@@ -208,7 +177,7 @@ def map_header(header):
 
 def normalise_status(value):
     """The status key of a cell, or None when it is not a known status."""
-    text = normalise(value).replace(" ", "_")
+    text = normalise_header(value).replace(" ", "_")
     for status, aliases in STATUS_ALIASES.items():
         if text in aliases:
             return status
@@ -268,11 +237,11 @@ def parse_date(value):
 
 
 def parse_rows(table, today):
-    """Parsed rows of a table (header first). Row numbers are the file's
-    line numbers (the header is row 1)."""
-    mapping = map_header(table[0])
+    """Parsed rows of a ``read_table`` table (header first), numbered as in
+    the table (the file's line numbers)."""
+    mapping = map_header(table[0][1])
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in table[1:]:
 
         def cell(key, cells=cells):
             index = mapping.get(key)

@@ -1,6 +1,7 @@
 """The pure agency rules: case state, case files, status files (no database)."""
 
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -220,6 +221,57 @@ class TestStatusFileParsing(BaseCase):
         self.assertEqual(parsed.status, "collected")
         with self.assertRaises(FileProblem):
             status_file.read_table(b"", "status.csv")
+
+    def test_rows_keep_the_file_line_numbers(self):
+        content = (
+            b"Case reference,Invoice number,Status,Amount collected\r\n"
+            b"CASE/1,INV/1,collected,5\r\n"
+            b"\r\n"
+            b" , , ,\r\n"
+            b"CASE/1,INV/2,collected,6\r\n"
+            b"CASE/1,INV/3,collected,7\r\n"
+        )
+        rows = status_file.parse_rows(
+            status_file.read_table(content, "status.csv"), TODAY
+        )
+        self.assertEqual(
+            [(parsed.number, parsed.invoice_number) for parsed in rows],
+            [(2, "INV/1"), (5, "INV/2"), (6, "INV/3")],
+            "blank lines are skipped, the later rows keep their line numbers",
+        )
+
+    def test_xlsx_rows_beyond_the_stored_size_are_read(self):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["Case reference", "Invoice number", "Status", "Collected"])
+        sheet.append(["CASE/1", "INV/1", "collected", 5])
+        sheet.append([])
+        sheet.append(["CASE/1", "INV/2", "collected", 6.5])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        # some programs store a wrong size: here one row where there are four
+        source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+        target = io.BytesIO()
+        with zipfile.ZipFile(target, "w") as archive:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    self.assertIn(b'<dimension ref="A1:D4"/>', data)
+                    data = data.replace(b'ref="A1:D4"', b'ref="A1:D1"')
+                archive.writestr(item, data)
+        content = target.getvalue()
+        kind = status_file.file_kind(content, "status.xlsx")
+        self.assertEqual(kind, "xlsx")
+        rows = status_file.parse_rows(
+            status_file.read_table(content, "status.xlsx", kind), TODAY
+        )
+        self.assertEqual(
+            [
+                (parsed.number, parsed.invoice_number, parsed.collected)
+                for parsed in rows
+            ],
+            [(2, "INV/1", 5.0), (4, "INV/2", 6.5)],
+        )
 
 
 @tagged("post_install", "-at_install")

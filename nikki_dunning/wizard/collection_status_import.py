@@ -99,7 +99,7 @@ class NikkiCollectionStatusImport(models.TransientModel):
         today = fields.Date.context_today(self)
         try:
             kind = status_file.file_kind(content, self.filename)
-            table = status_file.read_table(content, self.filename)
+            table = status_file.read_table(content, self.filename, kind)
             rows = status_file.parse_rows(table, today)
         except status_file.FileProblem as problem:
             raise UserError(self._file_message(problem)) from None
