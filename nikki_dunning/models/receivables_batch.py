@@ -269,27 +269,31 @@ class NikkiReceivablesBatch(models.Model):
         data row and the required fields left unmapped."""
         reader = self._open_list(data, filename)
         try:
-            saved = self.env.company.receivables_import_mapping or {}
-            header_row, headers = self._find_header(reader, saved)
-            if mapping is None:
-                mapping = columns.recognise(headers, saved)
-            sample = []
-            for row_number, cells in self._rows(reader):
-                if row_number > header_row:
-                    sample = [values_.text(cell) for cell in cells]
-                    break
-            return {
-                "file_format": reader.file_format,
-                "dialect": reader.dialect,
-                "size_hint": reader.size_hint,
-                "header_row": header_row,
-                "headers": headers,
-                "mapping": mapping,
-                "sample": sample,
-                "missing": columns.missing_required(mapping),
-            }
+            return self._layout(reader, mapping)
         finally:
             reader.close()
+
+    @api.model
+    def _layout(self, reader, mapping=None):
+        """The layout of an open list (see ``_inspect``)."""
+        saved = self.env.company.receivables_import_mapping or {}
+        header_row, headers = self._find_header(reader, saved)
+        if mapping is None:
+            mapping = columns.recognise(headers, saved)
+        sample = []
+        for row_number, cells in self._rows(reader):
+            if row_number > header_row:
+                sample = [values_.text(cell) for cell in cells]
+                break
+        return {
+            "file_format": reader.file_format,
+            "dialect": reader.dialect,
+            "header_row": header_row,
+            "headers": headers,
+            "mapping": mapping,
+            "sample": sample,
+            "missing": columns.missing_required(mapping),
+        }
 
     @api.model
     def _field_labels(self):
@@ -320,23 +324,28 @@ class NikkiReceivablesBatch(models.Model):
             return MAX_ROWS
 
     @api.model
-    def _create_from_file(self, data, filename, mapping=None, decimal_separator=None):
+    def _create_from_file(
+        self, data, filename, mapping=None, decimal_separator=None, layout=None
+    ):
         """Check a list and keep it as a draft batch with a line per row.
 
         ``mapping`` (field -> column position) overrides the recognised
-        columns; ``decimal_separator`` (',' or '.') the list's convention.
+        columns; ``decimal_separator`` (',' or '.') the list's convention;
+        ``layout`` is the list's ``_inspect`` when the caller has it.
         Raises UserError for a problem with the whole file.
         """
-        layout = self._inspect(data, filename, mapping)
-        if layout["missing"]:
-            raise UserError(self._missing_columns_message(layout["missing"]))
-        dialect = layout["dialect"]
-        if decimal_separator not in (",", "."):
-            decimal_separator = (
-                "," if dialect and dialect.delimiter == ";" else values_.DECIMAL_POINT
-            )
         reader = self._open_list(data, filename)
         try:
+            layout = layout or self._layout(reader, mapping)
+            if layout["missing"]:
+                raise UserError(self._missing_columns_message(layout["missing"]))
+            dialect = layout["dialect"]
+            if decimal_separator not in (",", "."):
+                decimal_separator = (
+                    ","
+                    if dialect and dialect.delimiter == ";"
+                    else values_.DECIMAL_POINT
+                )
             self._check_size(reader, layout["header_row"])
             batch = self.create(
                 {
@@ -587,6 +596,7 @@ class NikkiReceivablesBatch(models.Model):
                 ("invoice_number_key", "in", list(repeated)),
             ]
         )
+        outcomes = {}
         for line in lines:
             rows = repeated[line.invoice_number_key]
             message = self.env._(
@@ -598,14 +608,8 @@ class NikkiReceivablesBatch(models.Model):
             )
             if line.state == "rejected" and line.message:
                 message = f"{line.message}; {message}"
-            line.write(
-                {
-                    "state": "rejected",
-                    "message": message,
-                    "matched_by": False,
-                    "partner_id": False,
-                }
-            )
+            outcomes[line.id] = {"state": "rejected", "message": message}
+        self._write_outcomes(outcomes)
 
     # ------------------------------------------------------------------
     # matching (bulk look-ups around services/receivables_matching.py)
@@ -832,10 +836,7 @@ class NikkiReceivablesBatch(models.Model):
         try:
             self._check_payable()
         except UserError as error:
-            self._fail(error)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            return True
+            return self._stop(error, commit)
         while True:
             if not self._lock():
                 return False
@@ -846,10 +847,7 @@ class NikkiReceivablesBatch(models.Model):
                 with self.env.cr.savepoint():
                     self._process_lines(lines)
             except AccessError as error:
-                self._fail(error)
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                return True
+                return self._stop(error, commit)
             except (UserError, IntegrityError) as error:
                 _logger.info(
                     "Receivables list %s: chunk failed (%s), retried row by row",
@@ -858,18 +856,12 @@ class NikkiReceivablesBatch(models.Model):
                 )
                 stopped_by = self._process_rows_one_by_one(lines)
                 if stopped_by:
-                    self._fail(stopped_by)
-                    if commit:
-                        self.env.cr.commit()  # pylint: disable=invalid-commit
-                    return True
+                    return self._stop(stopped_by, commit)
             except (OperationalError, MemoryError):
                 raise
             except Exception as error:  # noqa: BLE001 -- reported on the list
                 _logger.exception("Receivables list %s stopped", self.name)
-                self._fail(error)
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                return True
+                return self._stop(error, commit)
             if commit:
                 # one transaction per chunk (cron only): a crash loses at
                 # most the chunk in progress
@@ -878,6 +870,14 @@ class NikkiReceivablesBatch(models.Model):
             if deadline and time.monotonic() > deadline:
                 return False
         self._finish()
+        return True
+
+    def _stop(self, error, commit):
+        """The list stops with ``error`` (kept in the cron's transaction);
+        True: nothing more to do for it now."""
+        self._fail(error)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
 
     def _lock(self):
@@ -963,12 +963,7 @@ class NikkiReceivablesBatch(models.Model):
         outcomes, to_create, to_submit = {}, [], {}
         for line, values, decision in zip(lines, values_list, decisions, strict=True):
             if decision.outcome in ("duplicate", "reject"):
-                outcomes[line.id] = {
-                    "state": "duplicate"
-                    if decision.outcome == "duplicate"
-                    else "rejected",
-                    "message": self._render(decision.problem),
-                }
+                outcomes[line.id] = self._decision_values(decision, values)
             elif decision.outcome == "link":
                 outcomes[line.id] = {
                     "state": "linked",

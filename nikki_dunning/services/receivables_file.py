@@ -97,8 +97,6 @@ class ListReader:
             self._book = openpyxl.load_workbook(
                 self.stream, read_only=True, data_only=True
             )
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise _corrupt(self.filename, "xlsx", error) from None
         except Exception as error:  # noqa: BLE001 -- openpyxl raises many kinds
             raise _corrupt(self.filename, "xlsx", error) from None
         if not self._book.worksheets:

@@ -162,6 +162,7 @@ class NikkiReceivablesImport(models.TransientModel):
                 self.filename,
                 layout["mapping"],
                 separator if separator != "auto" else None,
+                layout=layout,
             ).id
         self.write(values)
 
