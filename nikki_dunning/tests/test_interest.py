@@ -25,60 +25,32 @@ def money(value):
 
 @tagged("post_install", "-at_install")
 class TestInterest(BaseCase):
-    def test_one_year_at_one_rate(self):
-        self.assertEqual(
-            interest.statutory_interest(
-                1000, date(2025, 1, 1), date(2025, 12, 31), CONSUMER
-            ),
-            money("60.00"),
-        )
-
-    def test_periods_split_at_a_rate_change(self):
-        # June at 12.5 %, July at 12.25 %: 10.27 + 10.40
-        self.assertEqual(
-            interest.statutory_interest(
-                1000, date(2024, 6, 1), date(2024, 7, 31), COMMERCIAL
-            ),
-            money("20.68"),
-        )
-
-    def test_across_new_year_and_yearly_compounding(self):
-        # 184 days at 7 % in 2024, 181 days at 6 % in 2025
-        self.assertEqual(
-            interest.statutory_interest(
-                1000, date(2024, 7, 1), date(2025, 6, 30), CONSUMER
-            ),
-            money("65.04"),
-        )
-        # after the first full year the year's interest bears interest too
-        self.assertEqual(
-            interest.statutory_interest(
-                1000, date(2024, 7, 1), date(2025, 7, 31), CONSUMER
-            ),
-            money("70.47"),
-        )
-        # two full years at 6 %: 60.00 + 6 % of 1,060
-        self.assertEqual(
-            interest.statutory_interest(
-                1000, date(2025, 1, 1), date(2026, 12, 31), CONSUMER
-            ),
-            money("123.60"),
-        )
-
-    def test_nothing_before_the_first_known_rate(self):
-        self.assertEqual(
-            interest.statutory_interest(
-                1000, date(2023, 12, 1), date(2023, 12, 31), CONSUMER
-            ),
-            money("0.00"),
-        )
-        self.assertEqual(
-            interest.statutory_interest(
-                1000, date(2025, 1, 10), date(2025, 1, 9), CONSUMER
-            ),
-            money("0.00"),
-            "no interest before it starts",
-        )
+    def test_statutory_interest(self):
+        """Interest on 1,000 from start to end (both included)."""
+        cases = [
+            # one year at one rate
+            ("2025-01-01", "2025-12-31", CONSUMER, "60.00"),
+            # June at 12.5 %, July at 12.25 %: 10.27 + 10.40
+            ("2024-06-01", "2024-07-31", COMMERCIAL, "20.68"),
+            # 184 days at 7 % in 2024, 181 days at 6 % in 2025
+            ("2024-07-01", "2025-06-30", CONSUMER, "65.04"),
+            # after the first full year the year's interest bears interest too
+            ("2024-07-01", "2025-07-31", CONSUMER, "70.47"),
+            # two full years at 6 %: 60.00 + 6 % of 1,060
+            ("2025-01-01", "2026-12-31", CONSUMER, "123.60"),
+            # nothing before the first known rate
+            ("2023-12-01", "2023-12-31", CONSUMER, "0.00"),
+            # no interest before it starts
+            ("2025-01-10", "2025-01-09", CONSUMER, "0.00"),
+        ]
+        for start, end, rates, expected in cases:
+            with self.subTest(start=start, end=end):
+                self.assertEqual(
+                    interest.statutory_interest(
+                        1000, date.fromisoformat(start), date.fromisoformat(end), rates
+                    ),
+                    money(expected),
+                )
 
     def test_anniversary_of_29_february(self):
         self.assertEqual(interest.anniversary(date(2024, 2, 29), 1), date(2025, 2, 28))
