@@ -31,7 +31,6 @@ import base64
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from datetime import date, timedelta
 
 import psycopg2
 import xlsxwriter
+from bench_engine import ensure_bank_account, peak_mb
 
 CHUNK = 500
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -294,10 +294,6 @@ def list_path(args):
     return os.path.join(tempfile.gettempdir(), f"{args.phase_db}.xlsx")
 
 
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def phase(args):
     odoo_config(args.config)
     import odoo
@@ -315,13 +311,7 @@ def phase(args):
         if args.phase == "setup":
             # Day 0 letters say where to pay: without a bank account the
             # import is refused
-            if not admin.company_id.partner_id.bank_ids:
-                env["res.partner.bank"].create(
-                    {
-                        "acc_number": "NL91ABNA0417164300",
-                        "partner_id": admin.company_id.partner_id.id,
-                    }
-                )
+            ensure_bank_account(env)
             env["res.partner"].with_context(tracking_disable=True).create(
                 [
                     {
