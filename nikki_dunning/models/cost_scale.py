@@ -117,9 +117,12 @@ class NikkiCostScale(models.Model):
         )
 
     @api.model
-    def _scale_on(self, on_date):
-        """The scale version in force on ``on_date`` (empty if none)."""
-        return self.sudo().search([("date_from", "<=", on_date)], limit=1)
+    def _scale_on(self, on_date, scales=None):
+        """The scale version in force on ``on_date`` (empty if none), from
+        ``scales`` (in this model's order, newest first) when read already."""
+        if scales is None:
+            return self.sudo().search([("date_from", "<=", on_date)], limit=1)
+        return scales.filtered(lambda scale: scale.date_from <= on_date)[:1]
 
     @api.model
     def compute_statutory_costs(self, principal, on_date=None):

@@ -171,15 +171,16 @@ class NikkiDunningEngine(models.AbstractModel):
                 lambda partner, company_id=company_id: (company_id, partner.id) in due
             ).with_company(company):
                 customers[(company_id, partner.id)] = partner
+        scales = self.env["nikki.cost.scale"].sudo().search([])
         context = {
             "today": today,
             "customers": customers,
-            "scales": self.env["nikki.cost.scale"].sudo().search([]),
+            "scales": scales,
             "holidays": delivery.holidays_around(today),
             "rates": self.env["nikki.interest.rate"]._rates(),
             "facts": facts,
             "members": members,
-            "claimed": self._small_claims_claimed(due, today),
+            "claimed": self._small_claims_claimed(due, today, scales),
         }
         figures = {"comms": {}, "logs": {}}
         for key, items in due.items():
@@ -316,9 +317,8 @@ class NikkiDunningEngine(models.AbstractModel):
             member_ids = [move.id for move in moves]
             scale_date = notice.date if kind == "notice" else today
         members = self.env["account.move"].browse(member_ids).sudo()
-        scale_record = next(
-            (scale for scale in context["scales"] if scale.date_from <= scale_date),
-            None,
+        scale_record = self.env["nikki.cost.scale"]._scale_on(
+            scale_date, context["scales"]
         )
         if not scale_record:
             return {}, 0.0
@@ -477,10 +477,10 @@ class NikkiDunningEngine(models.AbstractModel):
         return facts
 
     @api.model
-    def _small_claims_claimed(self, due, today):
+    def _small_claims_claimed(self, due, today, scales):
         """{(company id, customer id): costs stated in fourteen-day notices
         within the small-claims period}, when the scale caps them."""
-        scale = self.env["nikki.cost.scale"]._scale_on(today)
+        scale = self.env["nikki.cost.scale"]._scale_on(today, scales)
         if not scale or not scale.small_claims_cap or not due:
             return {}
         since = today - relativedelta(months=scale.small_claims_months or 0)
