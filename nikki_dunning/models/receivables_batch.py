@@ -412,8 +412,7 @@ class NikkiReceivablesBatch(models.Model):
         for lang in {"en_US", self.env.lang or "en_US"}:
             for country in self.env["res.country"].with_context(lang=lang).search([]):
                 countries[columns.normalise_header(country.name)] = country.code
-        for country in self.env["res.country"].search([]):
-            countries[columns.normalise_header(country.code)] = country.code
+                countries[columns.normalise_header(country.code)] = country.code
         for alias, code in values_.COUNTRY_ALIASES.items():
             countries.setdefault(columns.normalise_header(alias), code)
         return {
