@@ -208,8 +208,12 @@ class NikkiCollectionExchange(models.Model):
             *company_domain,
         ]
         if cases is None:
-            handover_lines = Line.search(handover_domain).filtered(
-                lambda line: line.agency_id.collection_send_mode != "approval"
+            # ``!=`` also matches an empty send mode (IS NULL), treated as "auto"
+            handover_lines = Line.search(
+                [
+                    *handover_domain,
+                    ("case_id.agency_id.collection_send_mode", "!=", "approval"),
+                ]
             )
             notice_lines = Line.search(notice_domain)
         else:
@@ -326,28 +330,31 @@ class NikkiCollectionExchange(models.Model):
             attachment_values.append(
                 dict(attachment_values[0], res_model="res.partner", res_id=agency.id)
             )
-        rows_of_case = defaultdict(list)
+        # per case, in file order: its rows and its handed-over line ids
+        of_case = defaultdict(lambda: ([], []))
+        handover_ids = set(handover_lines.ids)
         for line, row in zip(lines, rows, strict=True):
-            rows_of_case[line.case_id].append(row)
-        case_groups = []
-        for case, case_lines in lines.grouped("case_id").items():
+            case_rows, case_handover_ids = of_case[line.case_id]
+            case_rows.append(row)
+            if line.id in handover_ids:
+                case_handover_ids.append(line.id)
+        for case, (case_rows, _handover_ids) in of_case.items():
             attachment_values.append(
                 {
                     "name": f"{case.name.replace('/', '-')}-{stem}.{extension}",
-                    "raw": case_file.render(rows_of_case[case], file_format),
+                    "raw": case_file.render(case_rows, file_format),
                     "res_model": case._name,
                     "res_id": case.id,
                     "mimetype": mimetype,
                     "company_id": company.id,
                 }
             )
-            case_groups.append(case_lines)
         attachments = Attachment.create(attachment_values)
         exchange.attachment_id = attachments[0]
-        for case_lines, attachment in zip(
-            case_groups, attachments[-len(case_groups) :], strict=True
+        for (_rows, case_handover_ids), attachment in zip(
+            of_case.values(), attachments[-len(of_case) :], strict=True
         ):
-            (case_lines & handover_lines).attachment_id = attachment
+            handover_lines.browse(case_handover_ids).attachment_id = attachment
         handover_lines.export_exchange_id = exchange
         notice_lines.notice_exchange_id = exchange
         exchange._queue_mail()
@@ -367,39 +374,19 @@ class NikkiCollectionExchange(models.Model):
                 )
             )
             return self.env["mail.mail"]
-        template = self.env.ref(
-            "nikki_dunning.mail_template_collection_exchange", raise_if_not_found=False
-        )
-        if template:
-            values = template.sudo()._generate_template(
-                self.ids, ("subject", "body_html", "email_from", "reply_to")
-            )[self.id]
-        else:
-            values = {
-                "subject": _(
-                    "%(company)s: case file %(file)s",
-                    company=self.company_id.name,
-                    file=self.name,
-                ),
-                "body_html": _("The case file %s is attached.", self.name),
-            }
-        if not values.get("email_from"):
-            values.pop("email_from", None)
-        values.update(
-            {
-                "body": values.get("body_html"),
-                "model": self._name,
-                "res_id": self.id,
+        template = self.env.ref("nikki_dunning.mail_template_collection_exchange")
+        by_email = bool(self.agency_id.collection_email)
+        mail_id = template.sudo().send_mail(
+            self.id,
+            email_values={
                 "message_type": "email_outgoing",
                 "auto_delete": False,
                 "attachment_ids": [Command.link(self.attachment_id.id)],
-            }
+                "email_to": self.email_to if by_email else False,
+                "recipient_ids": [] if by_email else [Command.link(self.agency_id.id)],
+            },
         )
-        if self.agency_id.collection_email:
-            values["email_to"] = self.email_to
-        else:
-            values["recipient_ids"] = [Command.link(self.agency_id.id)]
-        mail = self.env["mail.mail"].sudo().create(values)
+        mail = self.env["mail.mail"].sudo().browse(mail_id)
         self.mail_id = mail
         return mail
 

@@ -277,6 +277,44 @@ class TestDunningReport(DunningReportCase):
             },
         )
 
+    def test_step_groups_come_in_step_order_with_the_empty_group_last(self):
+        """Grouped by step, the groups follow the steps' own order (policy
+        sequence and name, then day), not their ids; the lines of a deleted
+        step come last."""
+        fast = self.policy.copy({"company_id": self.company.id})
+        fast.write({"name": "Fast", "sequence": self.policy.sequence - 1})
+        fast.step_ids.filtered(lambda s: s.day_offset == 7).day_offset = 5
+        self.customers[1].with_company(self.company).dunning_policy_id = fast
+        standard_invoice = self.make_invoice(self.customers[0], 100.0)
+        fast_invoice = self.make_invoice(self.customers[1], 100.0)
+        self.submit_on(DAY0, standard_invoice | fast_invoice)
+        self.run_on(DAY0 + timedelta(days=5))
+        self.pay_on(fast_invoice, DAY0 + timedelta(days=6))
+        self.run_on(DAY0 + timedelta(days=7))
+        self.pay_on(standard_invoice, DAY0 + timedelta(days=12))
+        fast_steps = fast.step_ids.sorted("day_offset")
+        standard_steps = self.policy.step_ids.sorted("day_offset")
+        # the copied policy's steps have the higher ids, yet come first
+        self.assertGreater(min(fast_steps.ids), max(standard_steps.ids))
+        fast_steps.filtered(lambda s: s.day_offset == 5).unlink()
+        self.env.flush_all()
+
+        groups = self.env["nikki.dunning.report"].read_group(
+            [], ["__count"], ["step_id"], lazy=False
+        )
+        self.assertEqual(
+            [
+                (group["step_id"] and group["step_id"][0], group["__count"])
+                for group in groups
+            ],
+            [
+                (fast_steps[0].id, 1),
+                (standard_steps[0].id, 1),
+                (standard_steps.filtered(lambda s: s.day_offset == 7).id, 1),
+                (False, 1),  # the deleted Day 5 step of the fast policy
+            ],
+        )
+
     def test_customers_most_often_handed_over(self):
         a, b, c, d = self.build_history()
         twice = self.make_invoice(self.jansen, 50.0) | self.make_invoice(
