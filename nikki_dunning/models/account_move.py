@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.sql import create_index
 
 from ..services import planning
@@ -251,16 +251,10 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
 
     def _dunning_check_access(self):
-        """Dunning actions are for dunning users who may edit the invoices.
-        (The engine writes as superuser, and public methods are callable by
-        anyone who can read the invoice, portal customers included.)"""
-        if not self.env.su and not self.env.user.has_group(
-            "nikki_dunning.group_dunning_user"
-        ):
-            raise AccessError(
-                _("Only dunning users can change the dunning of invoices.")
-            )
-        self.check_access("write")
+        """Dunning actions are for dunning users who may edit the invoices."""
+        self.env["nikki.dunning.engine"]._check_dunning_access(
+            self, _("Only dunning users can change the dunning of invoices.")
+        )
 
     def action_dunning_submit(self):
         """Submit the invoices to dunning: Day 0 is today and the Day 0 step
@@ -309,12 +303,11 @@ class AccountMove(models.Model):
 
     def action_dunning_recall(self):
         """Recall handed-over invoices from their collection agency."""
-        lines = (
-            self.env["nikki.collection.case.line"]
-            .search([("move_id", "in", self.ids)])
-            .filtered(
-                lambda line: line.state in ("in_collection", "partially_collected")
-            )
+        lines = self.env["nikki.collection.case.line"].search(
+            [
+                ("move_id", "in", self.ids),
+                ("state", "in", ("in_collection", "partially_collected")),
+            ]
         )
         if not lines:
             raise UserError(_("These invoices are not with a collection agency."))

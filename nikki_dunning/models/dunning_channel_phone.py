@@ -110,17 +110,13 @@ class NikkiDunningChannelPhone(models.AbstractModel):
             return {}
         engine = self.env["nikki.dunning.engine"]
         flags = engine._customer_flags(moves, today)
-        choices = {}
-        for company, company_moves in moves.grouped("company_id").items():
-            for partner in company_moves.commercial_partner_id.with_company(company):
-                choices[(company.id, partner.id)] = partner.dunning_phone_followup
         groups = {}
         for move in moves:
             key = (move.company_id.id, move.commercial_partner_id.id)
             policy = move.dunning_policy_id
             if flags[key]["excluded"] or flags[key]["held"]:
                 continue
-            if not phone.phone_enabled(policy.phone_followup, choices[key]):
+            if not phone.phone_enabled(policy.phone_followup, flags[key]["phone"]):
                 continue
             window_open = phone.window_opens(
                 move.dunning_start_date, policy.phone_from_day

@@ -22,7 +22,7 @@ from collections import defaultdict
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, LazyTranslate, split_every
 
 from ..services import planning
@@ -90,7 +90,8 @@ class NikkiDunningEngine(models.AbstractModel):
 
     @api.model
     def _customer_flags(self, moves, today):
-        """Exclusion and hold of each (company, customer) of ``moves``."""
+        """Exclusion, hold and phone follow-up choice of each (company,
+        customer) of ``moves``."""
         flags = {}
         for company, company_moves in moves.grouped("company_id").items():
             for partner in company_moves.commercial_partner_id.with_company(company):
@@ -100,8 +101,21 @@ class NikkiDunningEngine(models.AbstractModel):
                 flags[(company.id, partner.id)] = {
                     "excluded": partner.dunning_excluded,
                     "held": held,
+                    "phone": partner.dunning_phone_followup,
                 }
         return flags
+
+    @api.model
+    def _check_dunning_access(self, records, message):
+        """Dunning actions are for dunning users who may edit ``records``;
+        others get an AccessError with ``message``. (The engine writes as
+        superuser, and public methods are callable by anyone who can read
+        the records, portal customers included.)"""
+        if not self.env.su and not self.env.user.has_group(
+            "nikki_dunning.group_dunning_user"
+        ):
+            raise AccessError(message)
+        records.check_access("write")
 
     @api.model
     def _invoice_contacts(self, partners):

@@ -1,5 +1,12 @@
 from odoo import api, fields, models
 
+# settings field: the field of the company's policy it shows and changes
+_POLICY_SETTINGS = {
+    "dunning_auto_enrol": "auto_enrol",
+    "dunning_auto_enrol_days": "auto_enrol_days",
+    "dunning_agency_id": "agency_id",
+}
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -30,22 +37,29 @@ class ResConfigSettings(models.TransientModel):
         help="What the customer receives on Day 0, when the invoice enters "
         "the workflow.",
     )
+    # The settings below show a field of the company's policy (see
+    # _POLICY_SETTINGS). Each has its own compute and inverse: fields sharing
+    # a compute are protected together while one of them is written, and
+    # would read empty.
     dunning_auto_enrol = fields.Boolean(
         string="Enrol Overdue Invoices Automatically",
-        compute="_compute_dunning_auto_enrol",
-        inverse="_inverse_dunning_auto_enrol",
+        compute=lambda self: self._compute_from_policy("dunning_auto_enrol"),
+        inverse=lambda self: self._inverse_to_policy("dunning_auto_enrol"),
+        depends=["company_id.dunning_policy_id.auto_enrol"],
     )
     dunning_auto_enrol_days = fields.Integer(
         string="Days After Due Date",
-        compute="_compute_dunning_auto_enrol_days",
-        inverse="_inverse_dunning_auto_enrol_days",
+        compute=lambda self: self._compute_from_policy("dunning_auto_enrol_days"),
+        inverse=lambda self: self._inverse_to_policy("dunning_auto_enrol_days"),
+        depends=["company_id.dunning_policy_id.auto_enrol_days"],
     )
     dunning_agency_id = fields.Many2one(
         "res.partner",
         string="Collection Agency",
         domain="[('is_collection_agency', '=', True)]",
-        compute="_compute_dunning_agency_id",
-        inverse="_inverse_dunning_agency_id",
+        compute=lambda self: self._compute_from_policy("dunning_agency_id"),
+        inverse=lambda self: self._inverse_to_policy("dunning_agency_id"),
+        depends=["company_id.dunning_policy_id.agency_id"],
     )
     collection_payment_mode = fields.Selection(
         related="company_id.collection_payment_mode", readonly=False
@@ -64,9 +78,6 @@ class ResConfigSettings(models.TransientModel):
         help="On the first day of each month, the dunning managers of each "
         "company receive the headline figures of the month just ended.",
     )
-
-    # One compute and one inverse per field: fields sharing a compute are
-    # protected together while one of them is written, and would read empty.
 
     @api.depends(
         "company_id.dunning_policy_id", "company_id.dunning_policy_id.step_ids.action"
@@ -88,38 +99,14 @@ class ResConfigSettings(models.TransientModel):
                 own = settings.company_id._dunning_own_policy()
                 own._first_step()._set_notice_action(notice)
 
-    @api.depends("company_id.dunning_policy_id.auto_enrol")
-    def _compute_dunning_auto_enrol(self):
+    def _compute_from_policy(self, fname):
+        policy_fname = _POLICY_SETTINGS[fname]
         for settings in self:
-            settings.dunning_auto_enrol = (
-                settings.company_id._dunning_policy().auto_enrol
-            )
+            settings[fname] = settings.company_id._dunning_policy()[policy_fname]
 
-    def _inverse_dunning_auto_enrol(self):
+    def _inverse_to_policy(self, fname):
         for settings in self:
-            settings._set_policy_value("auto_enrol", settings.dunning_auto_enrol)
-
-    @api.depends("company_id.dunning_policy_id.auto_enrol_days")
-    def _compute_dunning_auto_enrol_days(self):
-        for settings in self:
-            settings.dunning_auto_enrol_days = (
-                settings.company_id._dunning_policy().auto_enrol_days
-            )
-
-    def _inverse_dunning_auto_enrol_days(self):
-        for settings in self:
-            settings._set_policy_value(
-                "auto_enrol_days", settings.dunning_auto_enrol_days
-            )
-
-    @api.depends("company_id.dunning_policy_id.agency_id")
-    def _compute_dunning_agency_id(self):
-        for settings in self:
-            settings.dunning_agency_id = settings.company_id._dunning_policy().agency_id
-
-    def _inverse_dunning_agency_id(self):
-        for settings in self:
-            settings._set_policy_value("agency_id", settings.dunning_agency_id)
+            settings._set_policy_value(_POLICY_SETTINGS[fname], settings[fname])
 
     def _set_policy_value(self, fname, value):
         """Write a setting into the company's own policy (copied from the
@@ -128,7 +115,7 @@ class ResConfigSettings(models.TransientModel):
         if self.company_id._dunning_policy()[fname] == value:
             return
         policy = self.company_id._dunning_own_policy()
-        policy.write({fname: value.id if fname == "agency_id" else value})
+        policy.write({fname: policy._fields[fname].convert_to_write(value, policy)})
 
     # the monthly digest: its scheduled action is the setting
 

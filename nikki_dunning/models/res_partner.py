@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 DEBTOR_TYPES = [("consumer", "Consumer"), ("business", "Business")]
 
@@ -203,11 +203,10 @@ class ResPartner(models.Model):
         return self.dunning_call_id._open_form()
 
     def _dunning_check_access(self):
-        if not self.env.su and not self.env.user.has_group(
-            "nikki_dunning.group_dunning_user"
-        ):
-            raise AccessError(_("Only dunning users can hold or resume dunning."))
-        self.commercial_partner_id.check_access("write")
+        self.env["nikki.dunning.engine"]._check_dunning_access(
+            self.commercial_partner_id,
+            _("Only dunning users can hold or resume dunning."),
+        )
 
     def action_dunning_hold(self):
         self._dunning_check_access()
